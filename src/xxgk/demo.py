@@ -1,0 +1,77 @@
+"""A folder of sample agency workbooks, as a district office receives them.
+
+Most are fine; some have errors, one agency sent two versions, one typed the
+wrong year, one file is damaged. Used by ``xxgk demo`` and by tests.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from .formats import get_format
+from .samples import AGENCY_NAMES, agency_values, with_faults
+
+DISTRICT = "示例区"
+
+
+@dataclass(frozen=True)
+class SampleFile:
+    path: Path
+    agency: str
+    expected_status: str  # what 报送情况 should say about it
+
+
+def write_sample_folder(folder: Path, year: int = 2025, agencies: int = 12, seed: int = 2026) -> list[SampleFile]:
+    """Write agency workbooks into ``folder``; return what each one is."""
+    from .template import build_workbook
+
+    folder.mkdir(parents=True, exist_ok=True)
+    fmt = get_format("2021")
+    rng = random.Random(seed)
+    files: list[SampleFile] = []
+    names = [f"{DISTRICT}{name[1:]}" if name.startswith("区") else name for name in AGENCY_NAMES[:agencies]]
+    for index, agency in enumerate(names):
+        values = agency_values(fmt, agency, year, seed + index)
+        status = "通过"
+        if index % 5 == 3:
+            values, status = with_faults(fmt, values, rng), "有错误"
+        path = folder / f"{index + 1:02d}_{agency}.xlsx"
+        build_workbook(path, fmt, values=values)
+        files.append(SampleFile(path, agency, status))
+    files[0] = SampleFile(files[0].path, files[0].agency, "重复（已被替代）")  # a newer version follows
+    files += _awkward_files(folder, fmt, names, year, seed)
+    return files
+
+
+def _awkward_files(folder: Path, fmt, names: list[str], year: int, seed: int) -> list[SampleFile]:
+    from .template import build_workbook
+
+    awkward = []
+    # the same agency again, filled a day later: it replaces the first one
+    first = names[0]
+    values = agency_values(fmt, first, year, seed + 100)
+    values["cover.date"] = f"{year + 1}-01-28"
+    path = folder / f"{first}（修改版）.xlsx"
+    build_workbook(path, fmt, values=values)
+    awkward.append(SampleFile(path, first, "通过"))
+    # a report for the wrong year
+    agency = "示例区档案馆"
+    path = folder / f"{agency}.xlsx"
+    build_workbook(path, fmt, values=agency_values(fmt, agency, year - 1, seed + 101))
+    awkward.append(SampleFile(path, agency, "年度不符"))
+    # a damaged file: the mail client cut it short
+    good = folder / ".tmp_damaged.xlsx"
+    build_workbook(good, fmt, values=agency_values(fmt, "示例区信访局", year, seed + 102))
+    data = good.read_bytes()
+    good.unlink()
+    path = folder / "示例区信访局.xlsx"
+    path.write_bytes(data[: len(data) // 2])
+    awkward.append(SampleFile(path, "示例区信访局", "无法读取"))
+    return awkward
+
+
+def write_roster(path: Path, agencies: list[str]) -> None:
+    """A roster CSV (单位名称 per line) including two agencies that sent nothing."""
+    lines = ["单位名称", *agencies, f"{DISTRICT}统计局", f"{DISTRICT}水务局"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")

@@ -1,0 +1,75 @@
+"""Neutral data passed between readers, the rule engine and writers.
+
+Nothing here knows about files, Excel or rules: a reader fills a FormData,
+the engine turns it into Findings, writers present them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass(frozen=True)
+class CellError:
+    """An Excel error value found in a cell, e.g. ``#REF!``."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+# What a cell holds after reading: a number, text, nothing, or an error value.
+Value = Union[int, float, str, None, CellError]
+
+
+@dataclass
+class FormData:
+    """One filled report: every cell value by key (``t3.new.natural``, ``cover.year``)."""
+
+    source: str  # file path or other label shown to the user
+    format_id: str
+    values: dict[str, Value]
+    template_version: str = ""
+    formulas: frozenset[str] = frozenset()  # keys whose cell holds a formula
+    explanations: dict[str, str] = field(default_factory=dict)  # instance id -> 说明
+    addresses: dict[str, str] = field(default_factory=dict)  # key -> "表三!D5"
+    problems: list[str] = field(default_factory=list)  # reader remarks (Chinese), not rule findings
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One failed rule instance."""
+
+    rule_id: str
+    severity: str  # "error" | "warning"
+    instance_id: str  # rule id plus its bound variables, stable across runs
+    message: str  # Chinese, with the numbers
+    cells: tuple[str, ...]  # keys of the cells to mark; the first is the main one
+    location: str = ""  # 表三 · row × column of the main cell
+    expected: str = ""
+    actual: str = ""
+    explanation: str = ""  # the clerk's 说明, when one was written
+
+    @property
+    def explained(self) -> bool:
+        return self.severity == "warning" and bool(self.explanation.strip())
+
+
+@dataclass(frozen=True)
+class LiveCheck:
+    """A rule instance compiled to Excel formulas, for the template's live checks.
+
+    Formulas refer to cells by defined name only, so they survive inserted rows
+    and never depend on the template's layout.
+    """
+
+    instance_id: str
+    rule_id: str
+    severity: str
+    location: str  # where, in Chinese
+    description: str  # what is checked, in Chinese
+    fail_formula: str  # Excel expression, TRUE when the instance fails (no leading '=')
+    detail_formula: str  # Excel expression giving the Chinese message with the numbers
+    cells: tuple[str, ...]  # keys of the cells to colour when failing
+    pending_if_blank: tuple[str, ...] = ()  # keys: while any is blank, show 待填写, not 不通过

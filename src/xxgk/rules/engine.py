@@ -1,0 +1,150 @@
+"""Running a rule set over filled forms. Knows nothing of files or Excel."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from ..formats import FORMATS, get_format
+from ..model import Finding, FormData
+from .compile import Instance, expand
+from .expr import Binary, ExprError
+from .load import RuleSpec, RulesError, read_specs
+from .pyeval import Undetermined, compile_tree, is_number, show
+
+
+@dataclass
+class Report:
+    """Everything found in one form."""
+
+    form: FormData
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        """Open warnings: those the clerk has not explained."""
+        return [f for f in self.findings if f.severity == "warning" and not f.explained]
+
+    @property
+    def explained(self) -> list[Finding]:
+        return [f for f in self.findings if f.explained]
+
+    @property
+    def status(self) -> str:
+        if self.errors:
+            return "有错误"
+        if self.warnings:
+            return "有警告"
+        return "已说明" if self.explained else "通过"
+
+
+class _Compiled:
+    """An instance with its condition turned into Python closures once."""
+
+    def __init__(self, instance: Instance):
+        self.instance = instance
+        tree = instance.tree
+        self.check = compile_tree(tree)
+        self.sides = (compile_tree(tree.left), compile_tree(tree.right)) if _is_comparison(tree) else None
+        self.needs = instance.sources - {""}
+
+
+def _is_comparison(tree) -> bool:
+    return isinstance(tree, Binary) and tree.op in ("==", "!=", "<", "<=", ">", ">=")
+
+
+class RuleSet:
+    def __init__(self, specs: list[RuleSpec], path: str = ""):
+        self.specs = specs
+        self.path = path
+        self._compiled: dict[str, list[_Compiled]] = {}
+        problems = [p for fid in FORMATS for p in self._expand_all(fid)]
+        problems += [f"{s.source}: 规则“{s.id}”没有匹配到任何单元格" for s in specs
+                     if not self._matched(s) and not any(s.source in p for p in problems)]
+        if problems:
+            raise RulesError(list(dict.fromkeys(problems)))
+
+    def _expand_all(self, format_id: str) -> list[str]:
+        fmt, problems, compiled = get_format(format_id), [], []
+        for spec in self.specs:
+            if format_id not in spec.formats:
+                continue
+            try:
+                compiled.extend(_Compiled(i) for i in expand(spec, fmt))
+            except ExprError as err:
+                where = spec.where(getattr(err, "field", ""))
+                problems.append(f"{where}: 规则“{spec.id}”（格式 {format_id}）：{err}")
+        self._compiled[format_id] = compiled
+        return problems
+
+    def _matched(self, spec: RuleSpec) -> bool:
+        return any(c.instance.spec is spec for fid in spec.formats for c in self._compiled.get(fid, ()))
+
+    def instances(self, format_id: str) -> list[Instance]:
+        return [c.instance for c in self._compiled[format_id]]
+
+    @cached_property
+    def ids(self) -> list[str]:
+        return [s.id for s in self.specs]
+
+    def validate(self, form: FormData, previous: FormData | None = None,
+                 agencies: FormData | None = None) -> Report:
+        """Every failing instance of every rule for this form's format."""
+        env = {"": form.values}
+        if previous is not None:
+            env["prev"] = previous.values
+        if agencies is not None:
+            env["agencies"] = agencies.values
+        findings = []
+        for compiled in self._compiled[form.format_id]:
+            finding = _judge(compiled, env, form)
+            if finding is not None:
+                findings.append(finding)
+        return Report(form, findings)
+
+
+def _judge(compiled: _Compiled, env, form: FormData) -> Finding | None:
+    instance = compiled.instance
+    if not compiled.needs <= env.keys():
+        return None
+    if any(not is_number(env[src].get(key)) for src, key in instance.guarded):
+        return None
+    try:
+        if compiled.check(env):
+            return None
+        sides = tuple(side(env) for side in compiled.sides) if compiled.sides else None
+    except Undetermined:
+        return None
+    return _finding(instance, env, form, sides)
+
+
+def _finding(instance: Instance, env, form: FormData, sides) -> Finding:
+    main = instance.mark[0] if instance.mark else ""
+    value = env[""].get(main)
+    lhs, rhs = (show(s) for s in sides) if sides else ("", "")
+    message = instance.message.format_map({"lhs": lhs, "rhs": rhs, "value": show(value)})
+    spec = instance.spec
+    explanation = form.explanations.get(instance.instance_id, "") if spec.severity == "warning" else ""
+    return Finding(
+        rule_id=spec.id, severity=spec.severity, instance_id=instance.instance_id, message=message,
+        cells=instance.mark, location=_location(main, form.format_id),
+        expected=rhs, actual=lhs if sides else show(value), explanation=explanation,
+    )
+
+
+def _location(key: str, format_id: str) -> str:
+    fmt = get_format(format_id)
+    if key in fmt.cells:
+        return fmt.cells[key].label
+    if key in fmt.cover_fields:
+        return fmt.cover_fields[key].label_full
+    return key
+
+
+def load_rules(path: str | Path | None = None) -> RuleSet:
+    """Read, check and compile a rules file (default: the project's rules.yaml)."""
+    return RuleSet(read_specs(path), str(path or ""))

@@ -1,0 +1,77 @@
+"""Validating workbook files: read, run the rules, optionally write a marked copy.
+
+The library behind ``xxgk validate``; it prints nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ReadError, XxgkError
+from .model import FormData
+from .rules import Report, RuleSet
+
+
+@dataclass
+class FileResult:
+    path: Path
+    report: Report | None = None
+    error: XxgkError | None = None
+
+    @property
+    def status(self) -> str:
+        return "无法读取" if self.error else self.report.status
+
+
+def read_form(path: str | Path) -> FormData:
+    from .readers import read_workbook  # imported late: the reader is the heavy part
+
+    return read_workbook(path)
+
+
+def check_file(path: str | Path, ruleset: RuleSet, previous: FormData | None = None) -> FileResult:
+    path = Path(path)
+    try:
+        form = read_form(path)
+    except ReadError as err:
+        return FileResult(path, error=err)
+    return FileResult(path, report=ruleset.validate(form, previous=previous))
+
+
+def marked_copy_path(source: Path, output: Path | None) -> Path:
+    """Beside the input as ``name_校验标记.xlsx``, or in/at ``output``."""
+    name = f"{source.stem}_校验标记{source.suffix}"
+    if output is None:
+        return source.with_name(name)
+    return output / name if output.is_dir() else output
+
+
+def write_marked(result: FileResult, target: Path) -> None:
+    from .writers.marked import write_marked_copy
+
+    write_marked_copy(result.path, target, result.report.form, result.report.findings)
+
+
+def result_dict(result: FileResult) -> dict:
+    """A plain, JSON-ready account of one file."""
+    if result.error:
+        return {"file": str(result.path), "status": result.status, "error": str(result.error),
+                "error_kind": getattr(result.error, "kind", "")}
+    report, form = result.report, result.report.form
+    return {
+        "file": str(result.path), "status": result.status, "format": form.format_id,
+        "agency": form.values.get("cover.agency"), "year": form.values.get("cover.year"),
+        "errors": len(report.errors), "warnings": len(report.warnings), "explained": len(report.explained),
+        "problems": list(form.problems),
+        "findings": [finding_dict(f, form) for f in report.findings],
+    }
+
+
+def finding_dict(finding, form: FormData) -> dict:
+    main = finding.cells[0] if finding.cells else ""
+    return {
+        "rule": finding.rule_id, "severity": finding.severity, "instance": finding.instance_id,
+        "location": finding.location, "cell": form.addresses.get(main, ""), "key": main,
+        "expected": finding.expected, "actual": finding.actual, "message": finding.message,
+        "explained": finding.explained, "explanation": finding.explanation,
+    }
