@@ -1,0 +1,107 @@
+"""xxgk validate: check filled workbooks against rules.yaml."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from ..errors import ReadError
+from ..rules import RulesError, load_rules
+from ..validate import FileResult, check_file, marked_copy_path, read_form, result_dict, write_marked
+from .common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, fail, friendly_errors
+
+LEVEL = {"error": "[red]错误[/red]", "warning": "[yellow]警告[/yellow]"}
+
+
+@click.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--rules", "rules_file", type=click.Path(dir_okay=False), help="规则文件，默认为 rules.yaml。")
+@click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
+              help="上一年度的报表，用于跨年核对（上年结转、数据突变）。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果（供程序使用）。")
+@click.option("--mark", is_flag=True, help="另存一份标记了问题单元格的副本（原文件不变）。")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="标记副本的保存位置（文件或文件夹）。")
+@friendly_errors
+def command(files, rules_file, previous, as_json, mark, output) -> None:
+    """校验一个或多个用模板填写的工作簿。
+
+    退出码：0 无错误；1 发现错误；2 有文件无法读取。
+    """
+    if output and len(files) > 1 and not output.is_dir():
+        fail("校验多个文件时，-o 必须是已存在的文件夹。")
+    try:
+        ruleset = load_rules(rules_file)
+    except RulesError as err:
+        fail("规则文件有误：\n" + "\n".join(err.problems))
+    last_year = _read_previous(previous)
+    results = [check_file(path, ruleset, last_year) for path in files]
+    if mark:
+        _write_marks(results, output)
+    if as_json:
+        click.echo(json.dumps([result_dict(r) for r in results], ensure_ascii=False, indent=2))
+    else:
+        _print(results)
+    raise SystemExit(exit_code(results))
+
+
+def exit_code(results: list[FileResult]) -> int:
+    if any(r.error for r in results):
+        return EXIT_UNREADABLE
+    if any(r.report.errors for r in results):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _read_previous(previous: Path | None):
+    if previous is None:
+        return None
+    try:
+        return read_form(previous)
+    except ReadError as err:
+        fail(f"上年报表无法读取：{err}")
+
+
+def _write_marks(results: list[FileResult], output: Path | None) -> None:
+    for result in results:
+        if result.report is not None:
+            target = marked_copy_path(result.path, output)
+            write_marked(result, target)
+            result.report.form.problems.append(f"已另存标记副本：{target}")
+
+
+def _print(results: list[FileResult]) -> None:
+    console = Console(highlight=False, width=160 if not Console().is_terminal else None)
+    for result in results:
+        _print_one(console, result)
+    counts = Counter(r.status for r in results)
+    summary = "，".join(f"{status} {n}" for status, n in counts.items())
+    console.print(f"共 {len(results)} 个文件：{summary}。")
+
+
+def _print_one(console: Console, result: FileResult) -> None:
+    if result.error:
+        console.print(f"[bold]{result.path}[/bold]  [red]无法读取[/red]：{result.error.reason}")
+        return
+    report, form = result.report, result.report.form
+    agency = form.values.get("cover.agency") or "（未填单位名称）"
+    year = form.values.get("cover.year") or "？"
+    console.print(f"[bold]{result.path}[/bold]  {form.format_id} 版格式 · {agency} · {year} 年度 · "
+                  f"{report.status}（错误 {len(report.errors)}，警告 {len(report.warnings)}，"
+                  f"已说明 {len(report.explained)}）")
+    for problem in form.problems:
+        console.print(f"  · {problem}")
+    if not report.findings:
+        return
+    table = Table(show_lines=False, pad_edge=False)
+    for header in ("规则", "级别", "位置", "单元格", "实为", "应为", "说明"):
+        table.add_column(header, overflow="fold")
+    for f in report.findings:
+        level = "[cyan]已说明[/cyan]" if f.explained else LEVEL[f.severity]
+        cell = form.addresses.get(f.cells[0], "") if f.cells else ""
+        text = f.message + (f"（单位说明：{f.explanation}）" if f.explained else "")
+        table.add_row(f.rule_id, level, f.location, cell, f.actual, f.expected, text)
+    console.print(table)
