@@ -1,7 +1,8 @@
 """A folder of sample agency workbooks, as a district office receives them.
 
-Most are fine; some have errors, one agency sent two versions, one typed the
-wrong year, one file is damaged. Used by ``xxgk demo`` and by tests.
+Most are fine; some have errors, one has a warning (a fee typed in 元, not 万元),
+one agency sent two versions, one typed the wrong year, one used the old 2019
+format, one file is damaged. Used by ``xxgk demo`` and by tests.
 """
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from .formats import get_format
 from .samples import AGENCY_NAMES, agency_values, with_faults
 
 DISTRICT = "示例区"
+DEMO_YEAR = 2025
+WARNING_INDEX = 6  # this agency typed its fee in 元: the 万元 plausibility warning fires
+IMPLAUSIBLE_WAN = 258000.0
 
 
 @dataclass(frozen=True)
@@ -22,7 +26,8 @@ class SampleFile:
     expected_status: str  # what 报送情况 should say about it
 
 
-def write_sample_folder(folder: Path, year: int = 2025, agencies: int = 12, seed: int = 2026) -> list[SampleFile]:
+def write_sample_folder(folder: Path, year: int = DEMO_YEAR, agencies: int = 12,
+                        seed: int = 2026) -> list[SampleFile]:
     """Write agency workbooks into ``folder``; return what each one is."""
     from .template import build_workbook
 
@@ -36,6 +41,8 @@ def write_sample_folder(folder: Path, year: int = 2025, agencies: int = 12, seed
         status = "通过"
         if index % 5 == 3:
             values, status = with_faults(fmt, values, rng), "有错误"
+        elif index == WARNING_INDEX:
+            values["t2.fee.amount"], status = IMPLAUSIBLE_WAN, "有警告"
         path = folder / f"{index + 1:02d}_{agency}.xlsx"
         build_workbook(path, fmt, values=values)
         files.append(SampleFile(path, agency, status))
@@ -60,6 +67,12 @@ def _awkward_files(folder: Path, fmt, names: list[str], year: int, seed: int) ->
     path = folder / f"{agency}.xlsx"
     build_workbook(path, fmt, values=agency_values(fmt, agency, year - 1, seed + 101))
     awkward.append(SampleFile(path, agency, "年度不符"))
+    # the old 2019 form filled in for this year
+    agency = "示例区林业局"
+    old = get_format("2019")
+    path = folder / f"{agency}（旧模板）.xlsx"
+    build_workbook(path, old, values=agency_values(old, agency, year, seed + 103))
+    awkward.append(SampleFile(path, agency, "格式不符"))
     # a damaged file: the mail client cut it short
     good = folder / ".tmp_damaged.xlsx"
     build_workbook(good, fmt, values=agency_values(fmt, "示例区信访局", year, seed + 102))

@@ -27,6 +27,10 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
         raise WriteError(f"{target}：无法在“{folder}”中写入文件（{err.strerror}）。") from None
     os.close(fd)
     tmp = Path(tmp_name)
+    # mkstemp creates 0600; an output on a shared drive should get the usual permissions
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
     try:
         yield tmp
         if target.is_dir():

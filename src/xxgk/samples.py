@@ -19,7 +19,7 @@ AGENCY_NAMES = (
 
 
 def cover_values(agency: str, year: int, rng: random.Random | None = None) -> dict[str, Value]:
-    rng = rng or random.Random(0)
+    rng = rng or random.Random(agency)  # distinct agencies get distinct credit codes
     return {
         "cover.agency": agency,
         "cover.credit_code": "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(18)),

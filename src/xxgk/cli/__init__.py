@@ -12,6 +12,12 @@ COMMAND_MODULES: list[str] = [
     "rules_cmd",
     "template_cmd",
     "validate_cmd",
+    "consolidate_cmd",
+    "demo_cmd",
+    "import_cmd",
+    "audit_cmd",
+    "export_cmd",
+    "district_tool_cmd",
 ]
 
 

@@ -2,19 +2,15 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from ..errors import ReadError
 from ..rules import RulesError, load_rules
 from ..validate import FileResult, check_file, marked_copy_path, read_form, result_dict, write_marked
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, fail, friendly_errors
-
-LEVEL = {"error": "[red]错误[/red]", "warning": "[yellow]警告[/yellow]"}
+from .output import print_results
 
 
 @click.command("validate")
@@ -44,7 +40,7 @@ def command(files, rules_file, previous, as_json, mark, output) -> None:
     if as_json:
         click.echo(json.dumps([result_dict(r) for r in results], ensure_ascii=False, indent=2))
     else:
-        _print(results)
+        print_results(results)
     raise SystemExit(exit_code(results))
 
 
@@ -71,37 +67,3 @@ def _write_marks(results: list[FileResult], output: Path | None) -> None:
             target = marked_copy_path(result.path, output)
             write_marked(result, target)
             result.report.form.problems.append(f"已另存标记副本：{target}")
-
-
-def _print(results: list[FileResult]) -> None:
-    console = Console(highlight=False, width=160 if not Console().is_terminal else None)
-    for result in results:
-        _print_one(console, result)
-    counts = Counter(r.status for r in results)
-    summary = "，".join(f"{status} {n}" for status, n in counts.items())
-    console.print(f"共 {len(results)} 个文件：{summary}。")
-
-
-def _print_one(console: Console, result: FileResult) -> None:
-    if result.error:
-        console.print(f"[bold]{result.path}[/bold]  [red]无法读取[/red]：{result.error.reason}")
-        return
-    report, form = result.report, result.report.form
-    agency = form.values.get("cover.agency") or "（未填单位名称）"
-    year = form.values.get("cover.year") or "？"
-    console.print(f"[bold]{result.path}[/bold]  {form.format_id} 版格式 · {agency} · {year} 年度 · "
-                  f"{report.status}（错误 {len(report.errors)}，警告 {len(report.warnings)}，"
-                  f"已说明 {len(report.explained)}）")
-    for problem in form.problems:
-        console.print(f"  · {problem}")
-    if not report.findings:
-        return
-    table = Table(show_lines=False, pad_edge=False)
-    for header in ("规则", "级别", "位置", "单元格", "实为", "应为", "说明"):
-        table.add_column(header, overflow="fold")
-    for f in report.findings:
-        level = "[cyan]已说明[/cyan]" if f.explained else LEVEL[f.severity]
-        cell = form.addresses.get(f.cells[0], "") if f.cells else ""
-        text = f.message + (f"（单位说明：{f.explanation}）" if f.explained else "")
-        table.add_row(f.rule_id, level, f.location, cell, f.actual, f.expected, text)
-    console.print(table)

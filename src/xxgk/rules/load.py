@@ -6,6 +6,7 @@ from pathlib import Path
 
 import yaml
 
+from ..errors import XxgkError
 from ..formats import FORMATS
 
 SEVERITIES = {"error": "错误", "warning": "警告"}
@@ -17,7 +18,7 @@ REQUIRED_FIELDS = ("id", "severity", "assert", "message")
 DEFAULT_RULES = Path(__file__).resolve().parents[3] / "rules.yaml"
 
 
-class RulesError(Exception):
+class RulesError(XxgkError):
     """A rules file is wrong; ``problems`` are Chinese lines ``file:line: what``."""
 
     def __init__(self, problems: list[str]):

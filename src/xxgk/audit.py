@@ -1,0 +1,181 @@
+"""Auditing published reports: import each one, run the rules, optionally write workbooks.
+
+The library behind ``xxgk audit``; it prints nothing. A report's findings are the
+rule findings on the imported figures, one 导入-缺失 error per row the import could
+not place (its cells are blank in the form), and the importer's narrative warnings.
+Cells printed blank stay blank, so the 数值 rules flag them.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .errors import ReadError, XxgkError
+from .formats import Format, get_format
+from .importer import ImportResult, import_report
+from .model import Finding, LiveCheck
+from .rules import Report, RuleSet, live_checks_for
+from .validate import FileResult, finding_dict, marked_copy_path, result_dict
+
+REPORT_SUFFIXES = (".txt", ".docx", ".html", ".htm", ".pdf")
+MISSING_RULE = "导入-缺失"
+NO_TABLES = "没有找到表二、表三、表四中的任何数字，不像是一份年度报告。"
+UNEXPECTED = "导入时出现意外错误（{kind}），已跳过此文件；请把文件交给维护人员检查。"
+_SKIPPED_PREFIXES = (".", "~$")  # hidden files and Office lock files
+
+
+@dataclass
+class AuditResult(FileResult):
+    imported: ImportResult | None = None
+    workbook: Path | None = None  # the imported workbook, when written
+    marked: Path | None = None  # its marked copy, when written
+    write_error: str = ""  # why the workbook could not be written (Chinese)
+
+
+def find_reports(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[AuditResult]]:
+    """Files to audit (folders searched recursively), and a result for each folder holding none."""
+    files: list[Path] = []
+    empty: list[AuditResult] = []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            files.append(path)  # missing or odd files are refused by the importer, in Chinese
+            continue
+        found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES
+                       and not p.name.startswith(_SKIPPED_PREFIXES))
+        if not found:
+            kinds = " ".join(REPORT_SUFFIXES)
+            empty.append(AuditResult(path, error=ReadError(str(path), "empty", f"文件夹中没有报告文件（{kinds}）。")))
+        files.extend(found)
+    return list(dict.fromkeys(files)), empty
+
+
+def audit_report(path: str | os.PathLike, ruleset: RuleSet, format_id: str | None = None) -> AuditResult:
+    path = Path(path)
+    try:
+        imported = import_report(path, format_id=format_id)
+    except XxgkError as err:
+        return AuditResult(path, error=err if isinstance(err, ReadError) else ReadError(str(path), "import", str(err)))
+    except Exception as err:  # noqa: BLE001 -- one odd file must not end a batch of hundreds
+        return AuditResult(path, error=ReadError(str(path), "failed", UNEXPECTED.format(kind=type(err).__name__)))
+    if not placed_figures(imported):
+        return AuditResult(path, error=ReadError(str(path), "no_tables", NO_TABLES))
+    form = imported.to_form_data()
+    form.problems.extend(blank_remarks(imported))
+    missing = set(imported.missing)
+    # A cell the import could not place is one 导入-缺失 finding per row, not one 数值 finding per cell.
+    judged = [f for f in ruleset.validate(form).findings if not (f.cells and set(f.cells) <= missing)]
+    findings = judged + missing_findings(imported) + list(imported.narrative)
+    return AuditResult(path, report=Report(form, findings), imported=imported)
+
+
+def placed_figures(imported: ImportResult) -> int:
+    """Table cells given a figure (printed blanks not counted)."""
+    cells = get_format(imported.format_id).cells
+    return sum(1 for key, value in imported.values.items() if key in cells and value is not None)
+
+
+def blank_remarks(imported: ImportResult) -> list[str]:
+    if not imported.blanks:
+        return []
+    fmt = get_format(imported.format_id)
+    return [f"原文留空 {len(imported.blanks)} 格：" + "；".join(describe_cells(imported.blanks, fmt))]
+
+
+def missing_findings(imported: ImportResult) -> list[Finding]:
+    """One error per row (or cover field) whose figures the import could not place."""
+    fmt = get_format(imported.format_id)
+    findings = []
+    for label, keys in cell_rows(imported.missing, fmt):
+        findings.append(Finding(
+            rule_id=MISSING_RULE, severity="error", instance_id=f"{MISSING_RULE}@{keys[0].rsplit('.', 1)[0]}",
+            message=f"{len(keys)} 格未能从原文导入，工作簿中留空，请对照原文填写",
+            cells=tuple(keys), location=label, actual="未导入"))
+    return findings
+
+
+def describe_cells(keys: Sequence[str], fmt: Format) -> list[str]:
+    """Cells by row, in the form's order: a whole row once, else its columns by label."""
+    return [label for label, _ in cell_rows(keys, fmt)]
+
+
+def cell_rows(keys: Sequence[str], fmt: Format) -> list[tuple[str, list[str]]]:
+    """(label, keys) per row of the form holding any of ``keys``; cover fields one by one."""
+    wanted = set(keys)
+    rows = [(fmt.cover_fields[k].label_full, [k]) for k in fmt.cover_fields if k in wanted]
+    grouped: dict[tuple[str, str], list] = {}
+    for key, cell in fmt.cells.items():
+        if key in wanted:
+            grouped.setdefault((cell.table.key, cell.row.key), []).append(cell)
+    for cells in grouped.values():
+        first = cells[0]
+        row_size = sum(1 for c in fmt.cells.values() if c.table is first.table and c.row is first.row)
+        row_label = first.label.split(" × ")[0]
+        if len(cells) == row_size and len(cells) > 1:
+            label = f"{row_label}（整行 {len(cells)} 格）"
+        else:
+            label = row_label + " × " + "、".join(c.label.split(" × ", 1)[1] for c in cells)
+        rows.append((label, [c.key for c in cells]))
+    return rows
+
+
+class WorkbookWriter:
+    """Writes each audited report's workbook and marked copy into one folder, names kept apart."""
+
+    def __init__(self, folder: Path, ruleset: RuleSet):
+        self.folder = folder
+        self.ruleset = ruleset
+        self.used: set[str] = set()
+        self._checks: dict[str, list[LiveCheck]] = {}
+
+    def write(self, result: AuditResult) -> None:
+        from .importer.workbook import write_import_workbook
+        from .readers import read_workbook
+        from .writers.marked import write_marked_copy
+
+        imported = result.imported
+        target = self._target(result.path)
+        write_import_workbook(imported, target, self.live_checks(imported.format_id))
+        result.workbook = target
+        written = read_workbook(target)  # its addresses are the workbook's cells, for marking
+        result.marked = marked_copy_path(target, self.folder)
+        write_marked_copy(target, result.marked, written, result.report.findings)
+        result.report.form.problems.append(f"已写入工作簿：{target}；标记副本：{result.marked}")
+
+    def live_checks(self, format_id: str) -> list[LiveCheck]:
+        if format_id not in self._checks:
+            self._checks[format_id] = live_checks_for(get_format(format_id), self.ruleset)
+        return self._checks[format_id]
+
+    def _target(self, report: Path) -> Path:
+        """stem.xlsx; a second report of the same stem gets its type added, then a number."""
+        candidates = [report.stem, f"{report.stem}_{report.suffix.lstrip('.')}"]
+        candidates += [f"{report.stem}_{n}" for n in range(2, 10_000)]
+        name = next(c for c in candidates if c.lower() not in self.used)
+        self.used.add(name.lower())
+        return self.folder / f"{name}.xlsx"
+
+
+def audit_dict(result: AuditResult) -> dict:
+    """JSON-ready: validate's account of the file plus what the import placed and left out."""
+    data = result_dict(result)
+    if result.imported is not None:
+        imported, form = result.imported, result.report.form
+        data["import"] = {
+            "placed": len([k for k in imported.values if k in get_format(imported.format_id).cells]),
+            "missing": [_key_dict(k, form) for k in imported.missing],
+            "blanks": [_key_dict(k, form) for k in imported.blanks],
+            "narrative": [finding_dict(f, form) for f in imported.narrative],
+        }
+    if result.workbook is not None:
+        data["workbook"], data["marked"] = str(result.workbook), str(result.marked)
+    if result.write_error:
+        data["write_error"] = result.write_error
+    return data
+
+
+def _key_dict(key: str, form) -> dict:
+    fmt = get_format(form.format_id)
+    label = fmt.cells[key].label if key in fmt.cells else fmt.cover_fields[key].label_full
+    return {"key": key, "label": label, "where": form.addresses.get(key, "")}

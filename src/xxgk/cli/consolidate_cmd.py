@@ -1,0 +1,110 @@
+"""xxgk consolidate: roll a district's agency workbooks into one summary workbook."""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ..consolidate import STATUSES, ConsolidationResult, consolidate
+from ..consolidate.result import NOT_RECEIVED, EXCLUDED, PASSED, REPLACED, UNREADABLE, WRONG_FORMAT, WRONG_YEAR
+from ..rules import RulesError, load_rules
+from .common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, fail, friendly_errors
+
+STATUS_COLOUR = {PASSED: "green", UNREADABLE: "red", "有错误": "red", "有警告": "yellow", REPLACED: "dim"}
+REJECTED = (WRONG_YEAR, WRONG_FORMAT, EXCLUDED)
+
+
+@click.command("consolidate")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="INPUT...")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              metavar="汇总.xlsx", help="汇总表文件（.xlsx）；先写临时文件，完成后才替换。")
+@click.option("--year", type=click.IntRange(2000, 2100), help="汇总的报告年度；默认取报表中最常见的年度。")
+@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), metavar="名单.xlsx|.csv",
+              help="应报送单位名单（“单位名称”列或第一列），用于列出未报送单位。")
+@click.option("--previous", type=click.Path(path_type=Path), metavar="上年汇总.xlsx|文件夹",
+              help="上年汇总表或上年各单位报表所在文件夹，用于跨年核对（上年结转、数据突变）。")
+@click.option("--exclude-invalid", is_flag=True, help="有错误的报表不纳入汇总（状态为“已排除”）。")
+@click.option("--rules", "rules_file", type=click.Path(dir_okay=False), help="规则文件，默认为 rules.yaml。")
+@click.option("--district", help="汇总表封面上的单位名称，如“某某区”；默认为“汇总（N 个单位）”。")
+@friendly_errors
+def command(inputs, output, year, roster, previous, exclude_invalid, rules_file, district) -> None:
+    """汇总各单位报送的工作簿，生成同样格式的区汇总表。
+
+    \b
+    INPUT 可以是文件和文件夹（含子文件夹）的任意组合。文件夹中取所有表格文件
+    （.xlsx .xlsm .xls .xlsb .et .ett .ods .csv，不论真假，读不了的列为“无法读取”），
+    以及扩展名不同但内容是工作簿的文件；其他文件（如报告正文 .docx、.pdf）跳过并计数；
+    隐藏文件、~$ 开头的 Office 锁文件和汇总表本身不计。命令行上直接给出的文件一律处理。
+
+    \b
+    汇总表含：封面和表二至表四（各单位之和）、图表、报送情况（每个文件一行）、
+    未报送、分单位明细、问题清单。同一单位（名称或信用代码相同）报送多份时，
+    取填报日期最新的一份（日期相同取修改时间较新的），其余列为“重复（已被替代）”。
+
+    \b
+    退出码：
+      0  所有文件均可读取，纳入汇总的报表都没有错误，也没有因年度、格式或错误被排除的文件
+         （重复而被替代的文件、警告、未报送单位不影响退出码）；
+      1  纳入汇总的报表有错误，或有文件因年度不符、格式不符、已排除而未纳入；
+      2  有文件无法读取，或参数、名单、规则文件、输出位置有误。
+    """
+    try:
+        ruleset = load_rules(rules_file)
+    except RulesError as err:
+        fail("规则文件有误：\n" + "\n".join(err.problems))
+    with _progress() as bar:
+        task = bar.add_task("读取报表", total=None, file="")
+
+        def advance(done: int, total: int, path: Path) -> None:
+            bar.update(task, completed=done, total=total, file=escape(path.name))
+
+        result = consolidate(inputs, output, year=year, roster=roster, previous=previous,
+                             exclude_invalid=exclude_invalid, ruleset=ruleset, district=district,
+                             progress=advance)
+    print_result(result)
+    raise SystemExit(exit_code(result))
+
+
+def exit_code(result: ConsolidationResult) -> int:
+    if any(e.status == UNREADABLE for e in result.entries):
+        return EXIT_UNREADABLE
+    rejected = any(e.status in REJECTED for e in result.entries)
+    if result.errors or rejected or result.summary_problems:
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    TextColumn("{task.fields[file]}"), console=Console(stderr=True), transient=True)
+
+
+def print_result(result: ConsolidationResult) -> None:
+    console = Console(highlight=False, soft_wrap=True)
+    for entry in result.entries:
+        if entry.status == PASSED:
+            continue
+        colour = STATUS_COLOUR.get(entry.status, "magenta")
+        # an excluded file's note says why; an included one's first message says what is wrong
+        detail = "；".join(([] if entry.note and not entry.included else entry.messages[:1])
+                          + ([entry.note] if entry.note else []))
+        agency = f"（{escape(entry.agency)}）" if entry.agency else ""
+        console.print(f"  [{colour}]{entry.status}[/{colour}]  {escape(entry.path.name)}{agency}"
+                      f"{'：' + escape(detail) if detail else ''}")
+    for agency in result.missing:
+        label = "未报送" if agency.note == NOT_RECEIVED else "未纳入"
+        console.print(f"  [magenta]{label}[/magenta]  {escape(agency.name)}：{escape(agency.note)}")
+    if result.skipped:
+        console.print(f"跳过 {len(result.skipped)} 个不是表格的文件（如 {escape(result.skipped[0].name)}）。")
+    for problem in result.summary_problems[:5]:
+        console.print(f"[red]汇总表自检未通过[/red]：{escape(problem)}")
+    counts = Counter(e.status for e in result.entries)
+    breakdown = "，".join(f"{s} {counts[s]}" for s in STATUSES if counts[s])
+    console.print(f"报表状态：{breakdown}。" + (f"名单中未纳入汇总的单位 {len(result.missing)} 个。" if result.missing else ""))
+    console.print(f"已写入汇总表：{escape(str(result.output))}（{result.year} 年度，{result.format_id} 版格式）")
+    console.print(f"{len(result.entries)} 个文件，纳入 {result.included}，排除 {result.excluded}，"
+                  f"错误 {result.errors}，警告 {result.warnings}，用时 {result.seconds:.1f} 秒")

@@ -1,0 +1,135 @@
+"""District consolidation: many agencies' workbooks -> one summary in the same format.
+
+``consolidate`` reads every input, applies the policy (see ``policy``), sums the
+included agencies and writes the summary workbook. It prints nothing; the
+command line reports through the returned ConsolidationResult and ``progress``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+from typing import Callable, Sequence
+
+from ..errors import ReadError, WriteError, XxgkError
+from ..formats import format_for_year
+from ..readers import detect_kind, read_workbook
+from ..rules import RuleSet, live_checks_for, load_rules
+from .discover import Discovery, discover
+from .identity import date_of, text_of, year_of
+from .policy import apply_policy, common_year, missing_agencies
+from .previous import PreviousIndex, load_previous
+from .result import STATUSES, UNREADABLE, ConsolidationResult, Entry, MissingAgency
+from .sums import sum_values
+
+Progress = Callable[[int, int, Path], None]
+
+__all__ = ["consolidate", "ConsolidationResult", "Entry", "MissingAgency", "STATUSES"]
+
+
+def consolidate(inputs: Sequence[Path], output: Path, *, year: int | None = None, roster: Path | None = None,
+                previous: Path | None = None, exclude_invalid: bool = False, ruleset: RuleSet | None = None,
+                district: str | None = None, progress: Progress | None = None) -> ConsolidationResult:
+    """Consolidate the workbooks under ``inputs`` (files and folders) into ``output`` (.xlsx).
+
+    Raises XxgkError (a Chinese sentence) when there is nothing to consolidate or an
+    argument cannot be used; a file that cannot be read is an Entry, never an exception.
+    """
+    started = time.perf_counter()
+    output = Path(output)
+    _check_output(output)
+    ruleset = ruleset or load_rules()
+    found = _discover(inputs, output)
+    roster_entries = _read_roster(roster) if roster is not None else None
+    entries = _read_all(found.files, progress)
+    year = year or common_year(entries) or dt.date.today().year - 1
+    fmt = format_for_year(year)
+    if fmt is None:
+        raise XxgkError(f"{year} 年度没有对应的国家报表格式（最早为 2019 年度），请检查 --year。")
+    last_year = load_previous(Path(previous), year) if previous is not None else None
+    for entry in entries:
+        _judge(entry, ruleset, last_year)
+    apply_policy(entries, year, fmt, exclude_invalid)
+    included = [e for e in entries if e.included]
+    sums = sum_values(fmt, (e.form for e in included))
+    result = ConsolidationResult(output=output, year=year, format_id=fmt.id,
+                                 district=district or f"汇总（{len(included)} 个单位）",
+                                 entries=entries, skipped=found.skipped)
+    if roster_entries is not None:
+        result.missing = missing_agencies(roster_entries, entries)
+    from .build import summary_problems, write_summary  # the XlsxWriter side, kept out of the logic
+
+    write_summary(result, fmt, sums, live_checks_for(fmt, ruleset), roster_entries is not None)
+    result.summary_problems = [f.message for f in summary_problems(output, fmt, sums, ruleset)]
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _discover(inputs: Sequence[Path], output: Path) -> Discovery:
+    found = discover([Path(p) for p in inputs], exclude=[output], sniff=detect_kind)
+    if found.missing:
+        raise XxgkError(f"{found.missing[0]}：输入的文件或文件夹不存在。")
+    if not found.files:
+        raise XxgkError("在给出的位置没有找到任何报表文件（.xlsx、.xlsm、.xls、.et、.ods、.csv 等）。")
+    return found
+
+
+def _read_all(files: Sequence[Path], progress: Progress | None) -> list[Entry]:
+    entries = []
+    for index, path in enumerate(files, start=1):
+        entries.append(read_entry(path))
+        if progress is not None:
+            progress(index, len(files), path)
+    return entries
+
+
+def read_entry(path: Path) -> Entry:
+    """Read one file into an Entry; an unreadable file becomes an Entry saying why."""
+    modified = _mtime(path)
+    try:
+        form = read_workbook(path)
+    except ReadError as err:
+        return Entry(path, UNREADABLE, note=err.reason, modified=modified)
+    except Exception as err:  # one strange file must not stop a district's whole run
+        return Entry(path, UNREADABLE, note=f"读取时发生意外错误（{type(err).__name__}），请把此文件报告给维护人员",
+                     modified=modified)
+    values = form.values
+    return Entry(path, "", agency=text_of(values.get("cover.agency")),
+                 credit_code=text_of(values.get("cover.credit_code")), year=year_of(values.get("cover.year")),
+                 format_id=form.format_id, filled=date_of(values.get("cover.date")), modified=modified, form=form)
+
+
+def _judge(entry: Entry, ruleset: RuleSet, last_year: PreviousIndex | None) -> None:
+    if entry.form is None:
+        return
+    previous = last_year.find(entry.agency, entry.credit_code) if last_year is not None else None
+    entry.report = ruleset.validate(entry.form, previous=previous)
+    entry.status = entry.report.status
+    if last_year is not None and previous is None:
+        entry.note = "未找到该单位的上年报表，未做跨年核对"
+
+
+def _check_output(output: Path) -> None:
+    if output.suffix.lower() != ".xlsx":
+        raise WriteError(f"{output}：汇总表文件名必须以 .xlsx 结尾。")
+    folder = output.parent if str(output.parent) else Path(".")
+    if not folder.is_dir():
+        raise WriteError(f"{output}：文件夹“{folder}”不存在，无法写入汇总表。")
+    if output.is_dir():
+        raise WriteError(f"{output}：这是一个文件夹，无法作为汇总表文件。")
+
+
+def _read_roster(roster: Path):
+    from .roster import read_roster
+
+    try:
+        return read_roster(Path(roster))
+    except ReadError as err:
+        raise XxgkError(f"单位名单无法读取：{err}") from None
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0

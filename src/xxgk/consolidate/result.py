@@ -1,0 +1,107 @@
+"""What a consolidation found: one Entry per input file, and the run as a whole."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import Finding, FormData
+from ..rules import Report
+
+PASSED, ERRORS, WARNINGS, EXPLAINED = "通过", "有错误", "有警告", "已说明"
+UNREADABLE, WRONG_YEAR, WRONG_FORMAT = "无法读取", "年度不符", "格式不符"
+REPLACED, EXCLUDED = "重复（已被替代）", "已排除"
+INCLUDED_STATUSES = (PASSED, ERRORS, WARNINGS, EXPLAINED)
+STATUSES = (*INCLUDED_STATUSES, UNREADABLE, WRONG_YEAR, WRONG_FORMAT, REPLACED, EXCLUDED)
+FIRST_MESSAGES = 3
+NOT_RECEIVED = "未收到报表"
+
+
+@dataclass
+class Entry:
+    """One input file and what became of it."""
+
+    path: Path
+    status: str
+    agency: str = ""
+    credit_code: str = ""
+    year: int | None = None
+    format_id: str = ""
+    note: str = ""  # why it is not included, or a remark (no last-year report found …)
+    filled: dt.date | None = None  # 填报日期, when readable
+    modified: float = 0.0  # file modification time (seconds since the epoch)
+    form: FormData | None = field(default=None, repr=False)
+    report: Report | None = field(default=None, repr=False)
+
+    @property
+    def included(self) -> bool:
+        return self.status in INCLUDED_STATUSES
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.report.findings if self.report else []
+
+    @property
+    def errors(self) -> int:
+        return len(self.report.errors) if self.report else 0
+
+    @property
+    def warnings(self) -> int:
+        """Open warnings (not explained)."""
+        return len(self.report.warnings) if self.report else 0
+
+    @property
+    def explained(self) -> int:
+        return len(self.report.explained) if self.report else 0
+
+    @property
+    def messages(self) -> list[str]:
+        """The first few messages: errors first, then open warnings, then reader remarks."""
+        if self.report is None:
+            return []
+        ordered = [*self.report.errors, *self.report.warnings]
+        texts = [f.message for f in ordered] + list(self.form.problems if self.form else [])
+        return texts[:FIRST_MESSAGES]
+
+
+@dataclass(frozen=True)
+class MissingAgency:
+    """A roster agency whose figures are not in the summary, and why."""
+
+    name: str
+    credit_code: str = ""
+    note: str = NOT_RECEIVED
+
+
+@dataclass
+class ConsolidationResult:
+    output: Path
+    year: int
+    format_id: str
+    district: str
+    entries: list[Entry]
+    missing: list[MissingAgency] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)  # files in folders that are no workbook
+    summary_problems: list[str] = field(default_factory=list)  # the written summary failing 汇总
+    seconds: float = 0.0
+
+    @property
+    def included(self) -> int:
+        return sum(1 for e in self.entries if e.included)
+
+    @property
+    def excluded(self) -> int:
+        return len(self.entries) - self.included
+
+    @property
+    def errors(self) -> int:
+        """Error findings in the included workbooks."""
+        return sum(e.errors for e in self.entries if e.included)
+
+    @property
+    def warnings(self) -> int:
+        """Open warnings in the included workbooks."""
+        return sum(e.warnings for e in self.entries if e.included)
+
+    def count(self, status: str) -> int:
+        return sum(1 for e in self.entries if e.status == status)

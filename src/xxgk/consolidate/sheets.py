@@ -1,0 +1,193 @@
+"""The summary's own sheets: 报送情况, 未报送, 分单位明细, 问题清单 (XlsxWriter).
+
+Everything copied from an agency's workbook — names, file names, messages that
+quote values, explanations — is written with ``write_string``: a name such as
+``=HYPERLINK(...)`` stays inert text. Links to the files are relationships
+(``write_url``), never a formula.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Sequence
+
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from ..formats import Format
+from ..model import CellError, Value
+from .identity import NO_NAME
+from .labels import (COL_AGENCY, COL_CODE, COL_FILE, COL_STATUS, COL_YEAR, DETAIL_FIXED, SHEET_DETAIL,
+                     SHEET_FINDINGS, SHEET_MISSING, SHEET_STATUS)
+from .style import LINE_PT, MIN_ROW_PT, Styles, wrapped_lines
+from .result import (ERRORS, EXCLUDED, EXPLAINED, PASSED, REPLACED, UNREADABLE, WARNINGS, WRONG_FORMAT,
+                     WRONG_YEAR, ConsolidationResult, Entry, MissingAgency)
+
+MAX_TEXT = 32000  # Excel keeps at most 32767 characters in a cell
+# 文件名 is itself the hyperlink to the file (its folder shows in the link's tip)
+STATUS_COLUMNS = (("序号", 6), ("文件名", 32), (COL_AGENCY, 26), (COL_YEAR, 9), ("格式", 7), (COL_STATUS, 16),
+                  ("错误", 6), ("警告", 6), ("已说明", 7), ("主要问题", 60), ("备注", 44))
+FINDING_COLUMNS = ((COL_AGENCY, 26), (COL_FILE, 30), (COL_STATUS, 10), ("规则", 12), ("级别", 7), ("位置", 40),
+                   ("单元格", 11), ("实为", 9), ("应为", 9), ("说明", 70), ("单位说明", 30))
+MISSING_COLUMNS = (("序号", 6), (COL_AGENCY, 34), (COL_CODE, 22), ("情况", 70))
+DETAIL_WIDTHS = {COL_AGENCY: 28, COL_CODE: 21, COL_YEAR: 9, COL_STATUS: 9, COL_FILE: 30}
+SEVERITY = {"error": "错误", "warning": "警告"}
+STATUS_COLOURS = {  # fill, font
+    PASSED: ("#C6EFCE", "#006100"), ERRORS: ("#FFC7CE", "#9C0006"), UNREADABLE: ("#FFC7CE", "#9C0006"),
+    WARNINGS: ("#FFEB9C", "#7F6000"), EXPLAINED: ("#DDEBF7", "#1F4E78"), WRONG_YEAR: ("#F8CBAD", "#833C0B"),
+    WRONG_FORMAT: ("#F8CBAD", "#833C0B"), EXCLUDED: ("#F8CBAD", "#833C0B"), REPLACED: ("#EDEDED", "#595959"),
+}
+
+
+def clip(text: str) -> str:
+    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + "…"
+
+
+class SheetWriter:
+    """Writes the four list sheets of one summary into an open workbook."""
+
+    def __init__(self, workbook: Workbook, result: ConsolidationResult, fmt: Format):
+        self.workbook = workbook
+        self.result = result
+        self.fmt = fmt
+        self.styles = Styles(workbook)
+        self.base = Path(result.output).resolve().parent
+
+    def string(self, sheet: Worksheet, row: int, col: int, text: str, style=None) -> None:
+        sheet.write_string(row, col, clip(str(text)), style or self.styles.cell)
+
+    def value(self, sheet: Worksheet, row: int, col: int, value: Value, style=None) -> None:
+        style = style or self.styles.cell
+        if isinstance(value, bool):
+            self.string(sheet, row, col, "TRUE" if value else "FALSE", style)
+        elif isinstance(value, (int, float)):
+            sheet.write_number(row, col, value, style)
+        elif isinstance(value, (str, CellError)):
+            self.string(sheet, row, col, str(value), style)
+        else:
+            sheet.write_blank(row, col, None, style)
+
+    def texts(self, sheet: Worksheet, row: int, texts: Sequence[tuple[int, str]],
+              columns: Sequence[tuple[str, float]]) -> None:
+        """Write (col, text) cells and make the row tall enough for the wrapped text."""
+        for col, text in texts:
+            self.string(sheet, row, col, text)
+        self.fit_row(sheet, row, texts, columns)
+
+    @staticmethod
+    def fit_row(sheet: Worksheet, row: int, texts: Sequence[tuple[int, str]],
+                columns: Sequence[tuple[str, float]]) -> None:
+        """XlsxWriter cannot autofit: estimate the wrapped lines so no text hides behind the next row."""
+        lines = max((wrapped_lines(str(text), columns[col][1]) for col, text in texts if text), default=1)
+        sheet.set_row(row, max(MIN_ROW_PT, lines * LINE_PT + 4))
+
+    def header(self, sheet: Worksheet, columns: Sequence[tuple[str, float]], height: float = 30) -> None:
+        for col, (title, width) in enumerate(columns):
+            sheet.set_column(col, col, width)
+            self.string(sheet, 0, col, title, self.styles.header)
+        sheet.set_row(0, height)
+        sheet.freeze_panes(1, 0)
+
+    def finish(self, sheet: Worksheet, rows: int, columns: int, landscape: bool = True) -> None:
+        sheet.autofilter(0, 0, max(rows, 1), columns - 1)
+        sheet.set_paper(9)
+        if landscape:
+            sheet.set_landscape()
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(0)
+        sheet.set_footer("&C第 &P 页，共 &N 页")
+
+    # 报送情况 ----------------------------------------------------------------------------
+    def status_sheet(self) -> None:
+        sheet = self.workbook.add_worksheet(SHEET_STATUS)
+        self.header(sheet, STATUS_COLUMNS)
+        for index, entry in enumerate(self.result.entries, start=1):
+            self.status_row(sheet, index, entry)
+        self.finish(sheet, len(self.result.entries), len(STATUS_COLUMNS))
+
+    def status_row(self, sheet: Worksheet, row: int, entry: Entry) -> None:
+        fill, font = STATUS_COLOURS.get(entry.status, ("#FFFFFF", "#000000"))
+        status_style = self.styles.status(fill, font)
+        sheet.write_number(row, 0, row, self.styles.cell)
+        self.link(sheet, row, 1, entry.path)
+        self.value(sheet, row, 3, entry.year)
+        self.string(sheet, row, 5, entry.status, status_style)
+        for col, count in ((6, entry.errors), (7, entry.warnings), (8, entry.explained)):
+            sheet.write_number(row, col, count, self.styles.cell)
+        agency = entry.agency or (NO_NAME if entry.form is not None else "")
+        self.texts(sheet, row, ((2, agency), (4, entry.format_id), (9, "\n".join(entry.messages)),
+                                (10, entry.note), (1, entry.path.name)), STATUS_COLUMNS)
+
+    def link(self, sheet: Worksheet, row: int, col: int, path: Path) -> None:
+        """The file name as a hyperlink relationship to the file, relative to the summary's folder.
+
+        Relative, so the summary and the submissions can be moved together.
+        """
+        try:
+            target = os.path.relpath(Path(path).resolve(), self.base)
+        except ValueError:  # another drive on Windows
+            target = str(Path(path).resolve())
+        if "#" in target or "%" in target or len(target) > 2000:  # would be read as an anchor / an escape
+            self.string(sheet, row, col, path.name)
+            return
+        sheet.write_url(row, col, "external:" + target, self.styles.link, clip(path.name), clip(target)[:250])
+
+    # 未报送 ------------------------------------------------------------------------------
+    def missing_sheet(self, roster_given: bool) -> None:
+        sheet = self.workbook.add_worksheet(SHEET_MISSING)
+        self.header(sheet, MISSING_COLUMNS)
+        missing: list[MissingAgency] = self.result.missing
+        for row, agency in enumerate(missing, start=1):
+            sheet.write_number(row, 0, row, self.styles.cell)
+            self.texts(sheet, row, ((1, agency.name), (2, agency.credit_code), (3, agency.note)), MISSING_COLUMNS)
+        if not missing:
+            text = "名单上的单位均已报送并纳入汇总。" if roster_given else "未提供单位名单（--roster），无法列出未报送单位。"
+            self.string(sheet, 1, 1, text, self.styles.remark)
+        self.finish(sheet, len(missing), len(MISSING_COLUMNS), landscape=False)
+
+    # 分单位明细 --------------------------------------------------------------------------
+    def detail_sheet(self) -> None:
+        sheet = self.workbook.add_worksheet(SHEET_DETAIL)
+        cells = list(self.fmt.cells.values())
+        fixed = tuple((title, DETAIL_WIDTHS[title]) for title in DETAIL_FIXED)
+        self.header(sheet, (*fixed, *((cell.label, 16) for cell in cells)), height=150)
+        sheet.freeze_panes(1, 1)
+        number_style = self.styles.number
+        included = [e for e in self.result.entries if e.included]
+        for row, entry in enumerate(included, start=1):
+            values = entry.form.values
+            self.string(sheet, row, 0, entry.agency or NO_NAME)
+            self.string(sheet, row, 1, entry.credit_code)
+            self.value(sheet, row, 2, entry.year)
+            self.string(sheet, row, 3, entry.status)
+            self.string(sheet, row, 4, entry.path.name)
+            for col, cell in enumerate(cells, start=len(fixed)):
+                self.value(sheet, row, col, values.get(cell.key), number_style)
+        self.finish(sheet, len(included), len(fixed) + len(cells))
+
+    # 问题清单 ----------------------------------------------------------------------------
+    def findings_sheet(self) -> None:
+        sheet = self.workbook.add_worksheet(SHEET_FINDINGS)
+        self.header(sheet, FINDING_COLUMNS)
+        row = 0
+        for entry in self.result.entries:
+            if not (entry.included or entry.status == EXCLUDED):
+                continue
+            for cells in self.finding_rows(entry):
+                row += 1
+                self.texts(sheet, row, tuple(enumerate(cells)), FINDING_COLUMNS)
+        if row == 0:
+            self.string(sheet, 1, 0, "纳入汇总的报表没有发现问题。", self.styles.remark)
+        self.finish(sheet, row, len(FINDING_COLUMNS))
+
+    def finding_rows(self, entry: Entry) -> list[tuple[str, ...]]:
+        form, rows = entry.form, []
+        who = (entry.agency or NO_NAME, entry.path.name, entry.status)
+        for problem in form.problems:  # reader remarks (a missing name …): not a rule, but worth fixing
+            rows.append((*who, "（读取）", "提示", "", "", "", "", problem, ""))
+        for finding in entry.findings:
+            main = finding.cells[0] if finding.cells else ""
+            level = "已说明" if finding.explained else SEVERITY.get(finding.severity, finding.severity)
+            rows.append((*who, finding.rule_id, level, finding.location, form.addresses.get(main, ""),
+                         finding.actual, finding.expected, finding.message, finding.explanation))
+        return rows

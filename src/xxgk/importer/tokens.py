@@ -1,0 +1,96 @@
+"""Lines to tokens: label text, values (numbers or printed blanks) and empty cells.
+
+The label text of all tokens, reduced to label keys and concatenated, forms one
+searchable stream: labels are found in it however the source split them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from .document import Document, label_key
+
+_NUMBER = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:件|个|条|万元)?$")
+_UNIT = re.compile(r"(?:件|个|条|万元)$")
+# Printed instead of a figure. 无 only counts when it stands for a cell (see _blank_words).
+_BLANK_MARKS = {"/", "-", "—", "——", "–", "－", "\\"}
+_NONE_WORD = "无"
+# "1. 属于…" and "1、申请人…": the enumeration belongs to the label, not a figure.
+_ENUMERATION = re.compile(r"(?<![\d.])(\d{1,2})\s*[.、]\s*(?=[^\d\s])")
+
+
+class TokenKind(Enum):
+    TEXT = "text"
+    VALUE = "value"
+    EMPTY = "empty"  # an empty cell of a structured row
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: TokenKind
+    text: str
+    value: int | float | None  # None: a printed blank ("/", "—", "无") or not a value
+    line: int  # index into Document.lines
+
+
+@dataclass(frozen=True)
+class Stream:
+    """The label keys of all TEXT tokens, concatenated, with the token owning each character."""
+
+    text: str
+    owner: tuple[int, ...]
+
+    def token_at(self, position: int) -> int:
+        return self.owner[position]
+
+
+def tokenize(document: Document) -> list[Token]:
+    tokens: list[Token] = []
+    for index, line in enumerate(document.lines):
+        several = line.structured and len(line.cells) > 1
+        for cell in line.cells:
+            words = _ENUMERATION.sub(r"\1.", cell).split()
+            if not words:
+                if several:
+                    tokens.append(Token(TokenKind.EMPTY, "", None, index))
+                continue
+            tokens.extend(_word_tokens(words, index, cell_alone=several))
+    return tokens
+
+
+def _word_tokens(words: list[str], line: int, cell_alone: bool) -> list[Token]:
+    kinds = [_word_kind(w) for w in words]
+    for i, word in enumerate(words):
+        if word == _NONE_WORD and _stands_for_cell(kinds, i, cell_alone and len(words) == 1):
+            kinds[i] = TokenKind.VALUE
+    return [
+        Token(kind, word, _number(word) if kind is TokenKind.VALUE else None, line)
+        for word, kind in zip(words, kinds)
+    ]
+
+
+def _stands_for_cell(kinds: list[TokenKind], i: int, whole_cell: bool) -> bool:
+    neighbours = kinds[max(i - 1, 0):i] + kinds[i + 1:i + 2]
+    return whole_cell or TokenKind.VALUE in neighbours or i == len(kinds) - 1 and i > 0
+
+
+def _word_kind(word: str) -> TokenKind:
+    return TokenKind.VALUE if _NUMBER.match(word) or word in _BLANK_MARKS else TokenKind.TEXT
+
+
+def _number(word: str) -> int | float | None:
+    if word in _BLANK_MARKS or word == _NONE_WORD:
+        return None
+    digits = _UNIT.sub("", word).replace(",", "")
+    return float(digits) if "." in digits else int(digits)
+
+
+def label_stream(tokens: list[Token]) -> Stream:
+    parts, owner = [], []
+    for index, token in enumerate(tokens):
+        if token.kind is TokenKind.TEXT:
+            key = label_key(token.text)
+            parts.append(key)
+            owner.extend([index] * len(key))
+    return Stream("".join(parts), tuple(owner))

@@ -1,0 +1,7 @@
+"""Readers: files in, FormData out. They know the format, never a rule."""
+from __future__ import annotations
+
+from .detect import REFUSALS, WORKBOOK_KINDS, detect_kind, refusal
+from .workbook import read_workbook
+
+__all__ = ["read_workbook", "detect_kind", "refusal", "REFUSALS", "WORKBOOK_KINDS"]

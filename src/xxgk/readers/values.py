@@ -1,0 +1,79 @@
+"""Raw OOXML cell text -> the neutral Value, and totals a script left uncomputed."""
+from __future__ import annotations
+
+import math
+from typing import Mapping
+
+from ..formats import Format
+from ..model import CellError, Value
+from .xmlparts import RawCell
+
+
+class BadStringIndex(Exception):
+    """A cell points past the end of the shared string table."""
+
+
+def cell_value(raw: RawCell | None, strings: Mapping[int, str]) -> Value:
+    """Blank -> None; numbers int when whole; text as text; errors as CellError; booleans as bool."""
+    if raw is None or raw.text is None:
+        return None
+    text = raw.text
+    if raw.type == "s":
+        index = int(text) if text.strip().isdigit() else -1
+        if index not in strings:
+            raise BadStringIndex(text)
+        return strings[index] or None
+    if raw.type in ("str", "inlineStr", "d"):
+        return text or None
+    if raw.type == "b":
+        return text.strip() in ("1", "true")
+    if raw.type == "e":
+        return CellError(text.strip() or "#VALUE!")
+    return number(text)
+
+
+def number(text: str) -> Value:
+    """``5`` -> 5, ``2.50`` -> 2.5, ``1E3`` -> 1000; text that is no finite number stays text."""
+    stripped = text.strip()
+    if not stripped:
+        return None
+    try:
+        value = float(stripped)
+    except ValueError:
+        return text
+    if not math.isfinite(value):
+        return text
+    return int(value) if value.is_integer() else value
+
+
+def string_indexes(raws: Mapping[object, RawCell]) -> set[int]:
+    return {int(r.text) for r in raws.values() if r.type == "s" and r.text and r.text.strip().isdigit()}
+
+
+def recompute_totals(fmt: Format, values: dict[str, Value], uncached: set[str]) -> None:
+    """Give each total in ``uncached`` (formula, no cached value) the sum of its parts.
+
+    Parts that are totals themselves are resolved first (the corner of table 三).
+    Only numbers count, like SUM in a spreadsheet; booleans and text count as 0.
+    """
+    done: set[str] = set()
+
+    def resolve(key: str) -> Value:
+        if key in uncached and key not in done:
+            done.add(key)  # set before recursing: a malformed cycle cannot loop
+            values[key] = _plain(sum(_numeric(resolve(part)) for part in fmt.cells[key].total_of))
+        return values.get(key)
+
+    for key in uncached:
+        if fmt.cells[key].is_total:
+            resolve(key)
+
+
+def _numeric(value: Value) -> int | float:
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
+
+
+def _plain(value: int | float) -> int | float:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return round(value, 10) if isinstance(value, float) else value

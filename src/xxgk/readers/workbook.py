@@ -1,0 +1,186 @@
+"""Reading a filled report workbook (.xlsx / .xlsm) into FormData.
+
+Every cell is found by its defined name, never by position; the file is read
+straight from the zip with defusedxml, each needed sheet in one pass.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from ..errors import ReadError
+from ..formats import TEMPLATE_VERSION, Format, UnknownFormat, defined_name, get_format
+from ..model import FormData, Value
+from .detect import WORKBOOK_KINDS, detect_kind, refusal
+from .names import NameTarget, broken_remark, missing_remark, name_map, range_remark
+from .refs import Area
+from .safezip import SafeArchive
+from .values import BadStringIndex, cell_value, recompute_totals, string_indexes
+from .xmlparts import RawCell, WorkbookParts, read_workbook_part, scan_sheet, shared_strings, workbook_part
+
+FORMAT_NAME = "xxgk_format"
+VERSION_NAME = "xxgk_version"
+CHECKS_NAME = "xxgk_checks"
+NOT_TEMPLATE = "不是用本模板填写的工作簿（缺少模板标记），请用统一下发的模板填写后再报送"
+DAMAGED_PARTS = "文件已损坏（工作簿内部结构不完整：{detail}），无法读取，请重新从原文件另存或重新报送"
+
+
+@dataclass
+class Plan:
+    """Which cell of which sheet each key lives at; derived from the names alone."""
+
+    areas: dict[str, Area] = field(default_factory=dict)  # key -> area of its cell
+    problems: list[str] = field(default_factory=list)
+
+    def positions(self) -> dict[str, set[tuple[int, int]]]:
+        by_sheet: dict[str, set[tuple[int, int]]] = {}
+        for area in self.areas.values():
+            by_sheet.setdefault(area.sheet, set()).add((area.first_row, area.first_col))
+        return by_sheet
+
+
+def read_workbook(path: str | os.PathLike) -> FormData:
+    """Read a workbook made from the template; ReadError (Chinese, naming the file) otherwise."""
+    path = str(path)
+    kind = detect_kind(path)
+    if kind not in WORKBOOK_KINDS:
+        raise ReadError(path, kind, refusal(kind))
+    with SafeArchive(path) as archive:
+        return _Reader(path, archive).read()
+
+
+class _Reader:
+    def __init__(self, path: str, archive: SafeArchive):
+        self.path = path
+        self.archive = archive
+        member = workbook_part(archive)
+        if member is None:
+            raise self.damaged("缺少工作簿主体")
+        self.parts: WorkbookParts = read_workbook_part(archive, member)
+        self.names = name_map(self.parts.names, self.parts.sheets)
+        self.sheet_parts = {s.name: s.part for s in self.parts.sheets}
+
+    def damaged(self, detail: str) -> ReadError:
+        return ReadError(self.path, "damaged", DAMAGED_PARTS.format(detail=detail))
+
+    def read(self) -> FormData:
+        fmt, version = self.marker()
+        plan = self.plan(fmt)
+        checks = self.names.get(CHECKS_NAME)
+        check_area = checks.area if checks else None
+        raws = self.scan(plan, check_area)
+        strings = self.strings(raws)
+        values = {key: self.value(raws.get((a.sheet, a.first_row, a.first_col)), strings)
+                  for key, a in plan.areas.items()}
+        formulas = {key for key, a in plan.areas.items()
+                    if (raw := raws.get((a.sheet, a.first_row, a.first_col))) and raw.formula}
+        uncached = {key for key in formulas if key in fmt.cells and values.get(key) is None}
+        recompute_totals(fmt, values, uncached)
+        all_values = {key: values.get(key) for key in (*fmt.cover_fields, *fmt.cells)}
+        return FormData(
+            source=self.path, format_id=fmt.id, values=all_values, template_version=version,
+            formulas=frozenset(formulas),
+            explanations=self.explanations(check_area, raws, strings) if check_area else {},
+            addresses={key: area.address for key, area in plan.areas.items()},
+            problems=plan.problems,
+        )
+
+    def marker(self) -> tuple[Format, str]:
+        targets = {n: self.names.get(n) for n in (FORMAT_NAME, VERSION_NAME)}
+        if targets[FORMAT_NAME] is None or targets[FORMAT_NAME].area is None:
+            raise ReadError(self.path, "not_template", NOT_TEMPLATE)
+        marks = {n: _marker_text(self.single(t)) for n, t in targets.items()}
+        if not marks[FORMAT_NAME]:
+            raise ReadError(self.path, "not_template", NOT_TEMPLATE)
+        try:
+            fmt = get_format(marks[FORMAT_NAME])
+        except UnknownFormat:
+            raise ReadError(self.path, "unknown_format",
+                            f"模板标记中的报表格式“{marks[FORMAT_NAME]}”无法识别，请用统一下发的最新模板填写") from None
+        version = marks[VERSION_NAME]
+        if version != TEMPLATE_VERSION:
+            shown = f"“{version}”" if version else "未知"
+            raise ReadError(self.path, "old_template",
+                            f"模板版本为{shown}，与本工具使用的模板版本“{TEMPLATE_VERSION}”不一致，"
+                            "请把数据转填到最新模板后再报送")
+        return fmt, version
+
+    def single(self, target: NameTarget | None) -> Value:
+        """The value of one named cell, read on its own (used for the marker)."""
+        if target is None or target.area is None:
+            return None
+        area = target.area
+        raws = self.scan_sheet(area.sheet, {(area.first_row, area.first_col)})
+        raw = raws.get((area.first_row, area.first_col))
+        return self.value(raw, self.strings({(area.sheet, area.first_row, area.first_col): raw} if raw else {}))
+
+    def plan(self, fmt: Format) -> Plan:
+        plan = Plan()
+        labels = {key: f.label_full for key, f in fmt.cover_fields.items()}
+        labels.update({key: cell.label for key, cell in fmt.cells.items()})
+        for key, label in labels.items():
+            name = defined_name(key)
+            target = self.names.get(name.lower())
+            if target is None:
+                plan.problems.append(missing_remark(name, label))
+            elif target.area is None:
+                plan.problems.append(broken_remark(name, label, target.text))
+            else:
+                if not target.area.is_cell:
+                    plan.problems.append(range_remark(name, label, target.text))
+                plan.areas[key] = target.area
+        return plan
+
+    def scan(self, plan: Plan, check_area: Area | None) -> dict[tuple[str, int, int], RawCell]:
+        wanted = plan.positions()
+        if check_area is not None:
+            rows = range(check_area.first_row, check_area.last_row + 1)
+            cols = {check_area.first_col, check_area.last_col}
+            wanted.setdefault(check_area.sheet, set()).update((r, c) for r in rows for c in cols)
+        raws: dict[tuple[str, int, int], RawCell] = {}
+        for sheet, positions in wanted.items():
+            for (row, col), raw in self.scan_sheet(sheet, positions).items():
+                raws[(sheet, row, col)] = raw
+        return raws
+
+    def scan_sheet(self, sheet: str, positions: set[tuple[int, int]]) -> dict[tuple[int, int], RawCell]:
+        member = self.sheet_parts.get(sheet)
+        if not member:
+            raise self.damaged(f"工作表“{sheet}”的内容缺失")
+        return scan_sheet(self.archive, member, positions)
+
+    def strings(self, raws: dict) -> dict[int, str]:
+        indexes = string_indexes(raws)
+        if not indexes:
+            return {}
+        if self.parts.shared_strings is None:
+            raise self.damaged("缺少共享字符串表")
+        return shared_strings(self.archive, self.parts.shared_strings, indexes)
+
+    def value(self, raw: RawCell | None, strings: dict[int, str]) -> Value:
+        try:
+            return cell_value(raw, strings)
+        except BadStringIndex:
+            raise self.damaged("单元格引用了不存在的共享字符串") from None
+
+    def explanations(self, area: Area, raws: dict, strings: dict[int, str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for row in range(area.first_row, area.last_row + 1):
+            instance = _text(self.value(raws.get((area.sheet, row, area.first_col)), strings))
+            note = _text(self.value(raws.get((area.sheet, row, area.last_col)), strings))
+            if instance.strip() and note.strip() and area.first_col != area.last_col:
+                found[instance.strip()] = note
+        return found
+
+
+def _text(value: Value) -> str:
+    if value is None or isinstance(value, bool):
+        return ""
+    return str(value)
+
+
+def _marker_text(value: Value) -> str:
+    """Marker cells may have been turned into numbers (2021, 1.0) by a spreadsheet; compare as text."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return _text(value).strip()

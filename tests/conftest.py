@@ -1,0 +1,54 @@
+"""Shared fixtures: LibreOffice headless, the shared design folder, the artifacts folder."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import libreoffice as lo
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+class LibreOffice:
+    """The helpers of tests/libreoffice.py bound to one private profile (one per test process)."""
+
+    def __init__(self, profile: Path):
+        self.profile = lo.make_profile(profile)
+
+    def recalc(self, files, outdir) -> list[Path]:
+        return lo.recalc(files, outdir, self.profile)
+
+    def to_pdf(self, files, outdir) -> list[Path]:
+        return lo.to_pdf(files, outdir, self.profile)
+
+    def to_png(self, pdf, outdir, dpi: int = 60) -> list[Path]:
+        if shutil.which("pdftoppm") is None:
+            pytest.skip(lo.PDFTOPPM_SKIP_REASON)
+        return lo.pdf_to_png(pdf, outdir, dpi)
+
+
+@pytest.fixture(scope="session")
+def libreoffice(tmp_path_factory) -> LibreOffice:
+    """LibreOffice headless with a private profile; skips the test when soffice is not installed."""
+    if lo.soffice() is None:
+        pytest.skip(lo.SKIP_REASON)
+    return LibreOffice(tmp_path_factory.mktemp("lo-profile"))
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """The team's shared folder (../shared: DESIGN.md, real reports); skips when absent."""
+    if not SHARED.is_dir():
+        pytest.skip(f"shared folder {SHARED} is absent")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """tests/artifacts (gitignored): files a person should look at, kept after the run."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,142 @@
+"""Fixtures for the consolidation tests: sample submission folders built with the project's own
+template builder, and independent ways to look at workbooks (openpyxl, never xxgk's reader)."""
+from __future__ import annotations
+
+import random
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+
+from xxgk.demo import DISTRICT, SampleFile, write_roster, write_sample_folder
+from xxgk.formats import get_format
+from xxgk.samples import agency_values, fill_totals, table_values
+from xxgk.template import build_workbook
+
+YEAR = 2025
+INCLUDED = ("通过", "有错误", "有警告", "已说明")
+HOSTILE = ('=HYPERLINK("http://x","y")', "+1", "@SUM(1)")
+NAME_PREFIX = "xxgk_"
+COVER_NAMES = ("xxgk_cover_",)
+
+
+@dataclass
+class Submissions:
+    folder: Path
+    files: list[SampleFile]  # every file 报送情况 must list, with its expected status
+    skipped: list[Path]  # files in the folder that are no submission
+    roster: Path
+
+    def expected(self) -> dict[str, str]:
+        return {f.path.name: f.expected_status for f in self.files}
+
+    def included(self) -> list[SampleFile]:
+        return [f for f in self.files if f.expected_status in INCLUDED]
+
+
+def build(path: Path, agency: str, seed: int, year: int = YEAR, format_id: str = "2021", **overrides) -> Path:
+    fmt = get_format(format_id)
+    values = {**agency_values(fmt, agency, year, seed), **overrides}
+    build_workbook(path, fmt, values=values)
+    return path
+
+
+def named_values(path: Path) -> dict[str, object]:
+    """Defined name -> cached value, read with openpyxl (data_only): what Excel would show."""
+    with open(path, "rb") as stream:  # a stream: openpyxl refuses names without .xlsx (附件1)
+        workbook = openpyxl.load_workbook(stream, data_only=True)
+    found = {}
+    for name, definition in workbook.defined_names.items():
+        if not name.startswith(NAME_PREFIX):
+            continue
+        destinations = list(definition.destinations)
+        if len(destinations) != 1:
+            continue
+        sheet, ref = destinations[0]
+        if ":" not in ref:
+            found[name] = workbook[sheet][ref.replace("$", "")].value
+    return found
+
+
+def table_names(values: dict) -> dict[str, object]:
+    return {k: v for k, v in values.items() if k.startswith("xxgk_t")}
+
+
+def independent_sums(paths: list[Path]) -> dict[str, float]:
+    sums: dict[str, float] = {}
+    for path in paths:
+        for name, value in table_names(named_values(path)).items():
+            number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
+            sums[name] = sums.get(name, 0) + number
+    return sums
+
+
+def sheet_rows(path: Path, sheet: str) -> list[tuple]:
+    workbook = openpyxl.load_workbook(path)
+    return [tuple(row) for row in workbook[sheet].iter_rows(values_only=True)]
+
+
+def write_submissions(folder: Path) -> Submissions:
+    """The demo's sample folder plus every awkward case a district office meets."""
+    files = list(write_sample_folder(folder, YEAR))
+    fmt = get_format("2021")
+    # hostile agency names: must stay text everywhere
+    for i, name in enumerate(HOSTILE):
+        path = build(folder / f"hostile_{i}.xlsx", name, 500 + i)
+        files.append(SampleFile(path, name, "通过"))
+    # a workbook whose file name itself looks like a formula
+    files.append(SampleFile(build(folder / "=1+2.xlsx", "示例区商务局", 510), "示例区商务局", "通过"))
+    # the same agency under a new name, matched by its credit code; filled later, so it wins
+    first = openpyxl.load_workbook(files[2].path, data_only=True)
+    (sheet, ref), = first.defined_names["xxgk_cover_credit_code"].destinations
+    code = first[sheet][ref.replace("$", "")].value
+    renamed = build(folder / "教育局更名后.xlsx", "示例区教育体育局", 511,
+                    **{"cover.credit_code": code, "cover.date": f"{YEAR + 1}-01-29"})
+    files[2] = SampleFile(files[2].path, files[2].agency, "重复（已被替代）")
+    files.append(SampleFile(renamed, "示例区教育体育局", "通过"))
+    # in a sub-folder; and a workbook without an extension, as a mail client saves attachments
+    (folder / "补报").mkdir()
+    files.append(SampleFile(build(folder / "补报" / "示例区审计局.xlsx", "示例区审计局", 512), "示例区审计局", "通过"))
+    files.append(SampleFile(build(folder / "附件1", "示例区应急管理局", 513), "示例区应急管理局", "通过"))
+    # not workbooks, though named like one
+    fake = folder / "示例区统计局.xlsx"
+    fake.write_text("单位名称,年度\n示例区统计局,2025\n", encoding="utf-8")
+    files.append(SampleFile(fake, "", "无法读取"))
+    csv = folder / "示例区城市管理局.csv"
+    csv.write_text("单位名称,年度\n示例区城市管理局,2025\n", encoding="utf-8")
+    files.append(SampleFile(csv, "", "无法读取"))
+    # noise and non-submissions
+    (folder / "~$02_示例区发展和改革局.xlsx").write_bytes(b"lock")
+    shutil.copy(files[1].path, folder / ".hidden.xlsx")
+    text = folder / "报告正文.docx"
+    text.write_text("not a workbook", encoding="utf-8")
+    roster = folder.parent / "名单.csv"
+    agencies = [f.agency for f in files if f.agency]
+    write_roster(roster, list(dict.fromkeys(agencies)))
+    return Submissions(folder, files, [text], roster)
+
+
+def balanced_values(seed: int) -> dict:
+    return table_values(get_format("2021"), random.Random(seed))
+
+
+def following_year(last: dict, seed: int) -> dict:
+    """Balanced figures for the next year whose 上年结转 equals ``last``'s 结转下年度, column by column."""
+    fmt = get_format("2021")
+    values = table_values(fmt, random.Random(seed))
+    outcomes = fmt.group("t3", "outcomes")
+    for column in fmt.group("t3", "applicants"):
+        carried = last[f"t3.carry_next.{column}"]
+        handled = sum(values[f"t3.{row}.{column}"] for row in outcomes)
+        new = handled + values[f"t3.carry_next.{column}"] - carried
+        if new < 0:
+            values[f"t3.carry_next.{column}"] -= new
+            new = 0
+        values[f"t3.carried.{column}"] = carried
+        values[f"t3.new.{column}"] = new
+    return fill_totals(fmt, values)
+
+
+__all__ = ["DISTRICT", "YEAR", "HOSTILE", "INCLUDED", "Submissions", "build", "named_values", "table_names",
+           "independent_sums", "sheet_rows", "write_submissions", "balanced_values", "following_year"]

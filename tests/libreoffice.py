@@ -1,0 +1,169 @@
+"""LibreOffice headless as the independent spreadsheet application in tests.
+
+Import with ``from libreoffice import ...`` (pytest puts tests/ on sys.path) or
+use the ``libreoffice`` fixture from conftest.py, which skips when soffice is
+absent. Every helper takes a list of files and makes ONE soffice call for all of
+them: LibreOffice's start-up dominates the cost. Each call uses a private user
+profile (``-env:UserInstallation``) so parallel runs never share one, with
+OOXMLRecalcMode set to "always": formulas are recomputed on load, not taken
+from cached values.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+import subprocess
+import tempfile
+import zlib
+from pathlib import Path
+from typing import Sequence
+
+SKIP_REASON = "LibreOffice (soffice) is not installed: apt-get install -y libreoffice-calc"
+PDFTOPPM_SKIP_REASON = "pdftoppm is not installed: apt-get install -y poppler-utils"
+TIMEOUT = 300
+
+# 0 = always recalculate on load, for OOXML and ODF files alike.
+_PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice")
+
+
+def make_profile(folder: str | os.PathLike) -> Path:
+    """A LibreOffice user profile that recalculates every formula on load."""
+    folder = Path(folder)
+    (folder / "user").mkdir(parents=True, exist_ok=True)
+    (folder / "user" / "registrymodifications.xcu").write_text(_PROFILE_SETTINGS, encoding="utf-8")
+    return folder
+
+
+def convert(files: Sequence[str | os.PathLike], target: str, outdir: str | os.PathLike,
+            profile: str | os.PathLike | None = None) -> list[Path]:
+    """Convert ``files`` with one soffice call; returns the outputs in input order.
+
+    ``target`` is a --convert-to argument such as ``xlsx:Calc MS Excel 2007 XML`` or ``pdf`` (no shell: no quotes).
+    Input names must be distinct (outputs are named after them) and outside ``outdir``.
+    """
+    files = [Path(f).resolve() for f in files]
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    if len({f.stem for f in files}) != len(files):
+        raise ValueError("input file names must be distinct")
+    with tempfile.TemporaryDirectory(prefix="xxgk-lo-") as scratch:
+        home = Path(profile) if profile else make_profile(scratch)
+        if not (home / "user" / "registrymodifications.xcu").exists():
+            make_profile(home)
+        command = [soffice() or "soffice", f"-env:UserInstallation={home.resolve().as_uri()}", "--headless",
+                   "--norestore", "--nologo", "--convert-to", target, "--outdir", str(outdir), *map(str, files)]
+        env = {**os.environ, "HOME": scratch, "SAL_USE_VCLPLUGIN": "svp"}
+        result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, env=env)
+    extension = target.split(":")[0]
+    outputs = [outdir / f"{f.stem}.{extension}" for f in files]
+    missing = [p.name for p in outputs if not p.exists()]
+    if result.returncode != 0 or missing:
+        raise RuntimeError(f"soffice failed (exit {result.returncode}), missing {missing}:\n"
+                           f"{result.stdout}\n{result.stderr}")
+    return outputs
+
+
+def recalc(files: Sequence[str | os.PathLike], outdir: str | os.PathLike,
+           profile: str | os.PathLike | None = None) -> list[Path]:
+    """Recalculated copies of xlsx files (as LibreOffice saves them: read them, never ship them)."""
+    return convert(files, "xlsx:Calc MS Excel 2007 XML", outdir, profile)
+
+
+def to_pdf(files: Sequence[str | os.PathLike], outdir: str | os.PathLike,
+           profile: str | os.PathLike | None = None) -> list[Path]:
+    """PDF renderings (every visible sheet, with its print setup)."""
+    return convert(files, "pdf", outdir, profile)
+
+
+def pdf_to_png(pdf: str | os.PathLike, outdir: str | os.PathLike, dpi: int = 60) -> list[Path]:
+    """One PNG per page, named ``<pdf stem>-<page>.png``, in page order."""
+    pdf, outdir = Path(pdf), Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    for old in outdir.glob(f"{pdf.stem}-*.png"):
+        old.unlink()
+    prefix = outdir / pdf.stem
+    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), str(pdf), str(prefix)], check=True,
+                   capture_output=True, timeout=TIMEOUT)
+    pages = list(outdir.glob(f"{pdf.stem}-*.png"))
+    return sorted(pages, key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+
+
+def pdf_page_count(pdf: str | os.PathLike) -> int:
+    """Pages in a PDF, as pdfinfo (poppler-utils, beside pdftoppm) reports them."""
+    out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[1] for line in out.splitlines() if line.startswith("Pages:")))
+
+
+# A tiny PNG decoder: enough for pdftoppm output (8-bit grey, RGB or RGBA, not interlaced).
+_CHANNELS = {0: 1, 2: 3, 4: 2, 6: 4}
+
+
+def png_pixels(png: str | os.PathLike) -> tuple[int, int, int, bytes]:
+    """(width, height, channels, raw unfiltered bytes) of a PNG file."""
+    data = Path(png).read_bytes()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError(f"{png}: not a PNG file")
+    pos, header, chunks = 8, b"", []
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            header = body
+        elif kind == b"IDAT":
+            chunks.append(body)
+        pos += 12 + length
+    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", header)
+    if depth != 8 or interlace or colour not in _CHANNELS:
+        raise ValueError(f"{png}: unsupported PNG (depth {depth}, colour {colour}, interlace {interlace})")
+    channels = _CHANNELS[colour]
+    return width, height, channels, _unfilter(zlib.decompress(b"".join(chunks)), width * channels, channels)
+
+
+def _unfilter(raw: bytes, stride: int, bpp: int) -> bytes:
+    out = bytearray()
+    previous = bytearray(stride)
+    for start in range(0, len(raw), stride + 1):
+        kind, line = raw[start], bytearray(raw[start + 1:start + 1 + stride])
+        for i in range(stride):
+            left = line[i - bpp] if i >= bpp else 0
+            up = previous[i]
+            if kind == 1:
+                line[i] = (line[i] + left) & 0xFF
+            elif kind == 2:
+                line[i] = (line[i] + up) & 0xFF
+            elif kind == 3:
+                line[i] = (line[i] + ((left + up) >> 1)) & 0xFF
+            elif kind == 4:
+                corner = previous[i - bpp] if i >= bpp else 0
+                line[i] = (line[i] + _paeth(left, up, corner)) & 0xFF
+        out += line
+        previous = line
+    return bytes(out)
+
+
+def _paeth(a: int, b: int, c: int) -> int:
+    p = a + b - c
+    pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+    if pa <= pb and pa <= pc:
+        return a
+    return b if pb <= pc else c
+
+
+def ink_fraction(png: str | os.PathLike, threshold: int = 240) -> float:
+    """Share of pixels that are not (near) white: 0.0 for a blank page."""
+    width, height, channels, pixels = png_pixels(png)
+    colour = min(channels, 3)
+    inked = sum(1 for i in range(0, len(pixels), channels)
+                if min(pixels[i:i + colour]) < threshold)
+    return inked / (width * height)
