@@ -99,8 +99,6 @@ def test_blank_and_decimal_cells_come_back_as_they_were(format_id, tmp_path):
         assert table_values_of(result.values, format_id) == table_values_of(form.values, format_id)
 
 
-@pytest.mark.xfail(strict=True, reason="importer: an empty first figure cell of a table 二 row is dropped, "
-                   "so the row has one figure too few and is not imported (reported to the lead)")
 def test_blank_first_cell_of_a_table2_row(tmp_path):
     values = sample_values("2021", seed=3)
     values["t2.regulation.issued"] = None

@@ -35,7 +35,7 @@ def import_document(document: Document, *, format_id: str | None = None) -> Impo
         fmt, problems = choice.format, choice.problems
     else:
         fmt = _given_format(format_id)
-    placement = place_tables(tokens, stream, fmt, document.lines)
+    placement = place_tables(tokens, stream, fmt, document.lines, exact_cells=document.kind in ("docx", "html"))
     values = dict(placement.values)
     table_lines = _lines_of(tokens, placement.table_tokens)
     text = narrative_text(document, table_lines)

@@ -14,6 +14,22 @@ class Run:
     values: list  # int | float | None (None: printed or empty blank)
     alone: bool  # no label text on its line: a row of figures printed apart from its label
     claimed: bool = False
+    # empty cells trimmed between the row's label and its first figure
+    leading_empty: int = 0
+
+    def fitted(self, want: int) -> list | None:
+        """The values, or None when they cannot fill ``want`` columns without guessing.
+
+        Empty cells right after a label are blanks of the first columns when the row is
+        otherwise short by exactly that much; trailing empty cells are often layout
+        (a trailing tab, padding), so a short row is never stretched at its end.
+        """
+        short = want - len(self.values)
+        if short == 0:
+            return self.values
+        if 0 < short <= self.leading_empty:
+            return [None] * short + self.values
+        return None
 
     def text(self) -> str:
         return " ".join("空" if v is None else _show(v) for v in self.values)
@@ -23,13 +39,15 @@ def _show(value) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def find_runs(tokens: list[Token], begin: int, end: int, flowing: set[int]) -> list[Run]:
+def find_runs(tokens: list[Token], begin: int, end: int, flowing: set[int],
+              exact_cells: bool = False) -> list[Run]:
     """Maximal sequences of values on one line, not interrupted by label text.
 
     In flowing text (``flowing``: line indices), lines holding nothing but figures
     continue each other: a row copied one cell per line. Empty cells at either end
     are layout (merged cells, padding) and are dropped; empty cells between
-    figures are blanks of the row.
+    figures are blanks of the row. With ``exact_cells`` (docx, html) the empty cells
+    before the first figure are remembered: they may be blanks of the first columns.
     """
     text_lines = {t.line for t in tokens[begin:end] if t.kind is TokenKind.TEXT}
 
@@ -48,20 +66,24 @@ def find_runs(tokens: list[Token], begin: int, end: int, flowing: set[int]) -> l
         if joins:
             current.append(index)
             continue
-        _close(tokens, current, runs, text_lines)
+        _close(tokens, current, runs, text_lines, exact_cells)
         current = [index] if token is not None and token.kind is not TokenKind.TEXT else []
     return runs
 
 
-def _close(tokens: list[Token], current: list[int], runs: list[Run], text_lines: set[int]) -> None:
+def _close(tokens: list[Token], current: list[int], runs: list[Run], text_lines: set[int],
+           exact_cells: bool) -> None:
+    before = 0
     while current and tokens[current[-1]].kind is TokenKind.EMPTY:
         current.pop()
     while current and tokens[current[0]].kind is TokenKind.EMPTY:
         current.pop(0)
+        before += 1
     if current:
         line = tokens[current[0]].line
         values = [tokens[i].value for i in current]
-        runs.append(Run(current[0], current[-1], line, values, line not in text_lines))
+        runs.append(Run(current[0], current[-1], line, values, line not in text_lines,
+                        leading_empty=before if exact_cells else 0))
 
 
 def merge_adjacent(runs: list[Run], want: int) -> list[Run]:

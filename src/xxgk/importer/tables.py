@@ -40,8 +40,9 @@ class Placement:
 
 
 class Placer:
-    def __init__(self, tokens: list[Token], stream: Stream, fmt: Format, lines):
+    def __init__(self, tokens: list[Token], stream: Stream, fmt: Format, lines, exact_cells: bool = False):
         self.tokens, self.stream, self.fmt, self.lines = tokens, stream, fmt, lines
+        self.exact_cells = exact_cells
         # lines of unstructured text: only there may figures sit on a line apart from their label
         self.flowing_lines = {i for i, line in enumerate(lines) if not line.structured}
         self.result = Placement()
@@ -115,7 +116,7 @@ class Placer:
             return
         first = self.anchors[0].begin
         stop_token = self.stream.token_at(self.stop) if self.stop < len(self.stream.text) else len(self.tokens)
-        runs = find_runs(self.tokens, first, stop_token, self.flowing_lines)
+        runs = find_runs(self.tokens, first, stop_token, self.flowing_lines, self.exact_cells)
         for index, anchor in enumerate(self.anchors):
             if anchor.table is None:
                 continue
@@ -164,13 +165,14 @@ class Placer:
             return
         run.claimed = True
         where = self._where(run)
-        if len(run.values) != len(keys):
+        values = run.fitted(len(keys))
+        if values is None:
             self.result.problems.append(
                 f"{name}：应有{len(keys)}个数字，{where}找到{len(run.values)}个（{run.text()}），"
                 f"无法确定每个数字属于哪一列，这一行未导入，请对照原文填写。"
             )
             return
-        for key, value in zip(keys, run.values):
+        for key, value in zip(keys, values):
             self.result.values[key] = value
             self.result.where[key] = where
             if value is None:
@@ -213,6 +215,10 @@ def _row_name(table: Table, block: Block, row: Row) -> str:
     return f"{prefix}“{row.label}”"
 
 
-def place_tables(tokens: list[Token], stream: Stream, fmt: Format, lines) -> Placement:
-    """``lines``: the Document's lines, for where the figures were found and which are flowing text."""
-    return Placer(tokens, stream, fmt, lines).place()
+def place_tables(tokens: list[Token], stream: Stream, fmt: Format, lines, exact_cells: bool = False) -> Placement:
+    """``lines``: the Document's lines, for where the figures were found and which are flowing text.
+
+    ``exact_cells``: the source's table cells are real (docx, html: a merged cell is one cell), so an
+    empty cell between a label and its figures is a blank of the row, not layout.
+    """
+    return Placer(tokens, stream, fmt, lines, exact_cells).place()
