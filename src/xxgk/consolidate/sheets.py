@@ -19,7 +19,8 @@ from ..model import CellError, Value
 from .identity import NO_NAME
 from .labels import (COL_AGENCY, COL_CODE, COL_FILE, COL_STATUS, COL_YEAR, DETAIL_FIXED, SHEET_DETAIL,
                      SHEET_FINDINGS, SHEET_MISSING, SHEET_STATUS)
-from .style import LINE_PT, MIN_ROW_PT, Styles, wrapped_lines
+from ..template.sizing import LINE_PT, MIN_ROW_PT, wrapped_lines
+from .style import Styles
 from .result import (ERRORS, EXCLUDED, EXPLAINED, PASSED, REPLACED, UNREADABLE, WARNINGS, WRONG_FORMAT,
                      WRONG_YEAR, ConsolidationResult, Entry, MissingAgency)
 

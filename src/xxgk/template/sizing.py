@@ -24,7 +24,8 @@ def text_units(text: str) -> int:
 
 
 def wrapped_lines(text: str, width: float) -> int:
-    return max(1, math.ceil(text_units(text) / max(1.0, width - 1.5)))
+    """Lines ``text`` takes in a wrapping column ``width`` units wide (explicit newlines count)."""
+    return sum(max(1, math.ceil(text_units(part) / max(1.0, width - 1.5))) for part in text.split("\n"))
 
 
 def size_table(sheet, label_cols: int) -> None:

@@ -21,14 +21,14 @@ PASS_FONT = "#006100"
 MUTED_FONT = "#808080"
 BORDER_COLOR = "#7F7F7F"
 
-_BASE = {"font_name": FONT, "font_size": 11, "valign": "vcenter"}
-_BOX = {"border": 1, "border_color": BORDER_COLOR}
+BASE = {"font_name": FONT, "font_size": 11, "valign": "vcenter"}
+BOX = {"border": 1, "border_color": BORDER_COLOR}
 NUMBER_FORMATS = {Kind.COUNT: "General", Kind.SIGNED: "General", Kind.WAN: "0.00##", Kind.MONEY: "0.00##",
                   Kind.YEAR: "0", Kind.DATE: "yyyy-mm-dd", Kind.TEXT: "@"}
 
 
-class Styles:
-    """The formats, created once per workbook (XlsxWriter formats belong to one workbook)."""
+class FormatCache:
+    """Formats created once per workbook (XlsxWriter formats belong to one workbook), on the house font."""
 
     def __init__(self, workbook: Workbook):
         self._workbook = workbook
@@ -37,8 +37,12 @@ class Styles:
     def get(self, **props):
         key = tuple(sorted(props.items()))
         if key not in self._cache:
-            self._cache[key] = self._workbook.add_format({**_BASE, **props})
+            self._cache[key] = self._workbook.add_format({**BASE, **props})
         return self._cache[key]
+
+
+class Styles(FormatCache):
+    """The template's formats."""
 
     # Labels and headings ------------------------------------------------
     @property
@@ -55,23 +59,23 @@ class Styles:
 
     @property
     def block(self):
-        return self.get(bold=True, align="left", text_wrap=True, bg_color=HEADER_FILL, **_BOX)
+        return self.get(bold=True, align="left", text_wrap=True, bg_color=HEADER_FILL, **BOX)
 
     @property
     def header(self):
-        return self.get(bold=True, align="center", text_wrap=True, bg_color=HEADER_FILL, **_BOX)
+        return self.get(bold=True, align="center", text_wrap=True, bg_color=HEADER_FILL, **BOX)
 
     @property
     def label(self):
-        return self.get(align="left", text_wrap=True, **_BOX)
+        return self.get(align="left", text_wrap=True, **BOX)
 
     @property
     def group(self):
-        return self.get(align="center", text_wrap=True, **_BOX)
+        return self.get(align="center", text_wrap=True, **BOX)
 
     @property
     def stacked(self):
-        return self.get(align="center", rotation=270, **_BOX)
+        return self.get(align="center", rotation=270, **BOX)
 
     @property
     def text(self):
@@ -83,7 +87,7 @@ class Styles:
 
     @property
     def muted(self):
-        return self.get(font_color=MUTED_FONT, font_size=9, **_BOX)
+        return self.get(font_color=MUTED_FONT, font_size=9, **BOX)
 
     def span(self, role: str, stacked: bool = False):
         if stacked:
@@ -95,26 +99,26 @@ class Styles:
     def input(self, kind: Kind):
         align = "left" if kind in (Kind.TEXT, Kind.DATE) else "right"
         return self.get(bg_color=INPUT_FILL, locked=False, num_format=NUMBER_FORMATS[kind], align=align,
-                        text_wrap=kind is Kind.TEXT, **_BOX)
+                        text_wrap=kind is Kind.TEXT, **BOX)
 
     def total(self, kind: Kind):
         return self.get(bg_color=TOTAL_FILL, bold=True, locked=True, num_format=NUMBER_FORMATS[kind],
-                        align="right", **_BOX)
+                        align="right", **BOX)
 
     @property
     def explanation(self):
-        return self.get(bg_color=INPUT_FILL, locked=False, text_wrap=True, valign="top", **_BOX)
+        return self.get(bg_color=INPUT_FILL, locked=False, text_wrap=True, valign="top", **BOX)
 
     @property
     def cell(self):
-        return self.get(text_wrap=True, **_BOX)
+        return self.get(text_wrap=True, **BOX)
 
     @property
     def link(self):
-        return self.get(text_wrap=True, font_color="#0563C1", underline=1, **_BOX)
+        return self.get(text_wrap=True, font_color="#0563C1", underline=1, **BOX)
 
     def swatch(self, colour: str):
-        return self.get(bg_color=colour, align="center", **_BOX)
+        return self.get(bg_color=colour, align="center", **BOX)
 
     # Conditional formats (only the properties a dxf may carry) ------------------------
     def mark(self, severity: str):
