@@ -106,3 +106,14 @@ def test_blank_first_cell_of_a_table2_row(tmp_path):
     export_workbook(workbook, html=tmp_path / "lead_blank.html")
     result = import_report(tmp_path / "lead_blank.html")
     assert result.blanks == ["t2.regulation.issued"] and result.missing == []
+
+
+def test_control_characters_in_an_agency_name_do_not_break_the_docx(tmp_path):
+    import docx
+
+    values = sample_values("2021", seed=4)
+    values["cover.agency"] = "示例区\x01教育\x0b局"
+    workbook = make_workbook(tmp_path / "ctl.xlsx", "2021", values)
+    export_workbook(workbook, docx=tmp_path / "ctl.docx", html=tmp_path / "ctl.html")
+    text = "\n".join(p.text for p in docx.Document(tmp_path / "ctl.docx").paragraphs)
+    assert "示例区教育局" in text

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ReadError, XxgkError
-from .model import FormData
+from .model import CellError, FormData, Value
 from .rules import Report, RuleSet
 
 
@@ -60,11 +60,16 @@ def result_dict(result: FileResult) -> dict:
     report, form = result.report, result.report.form
     return {
         "file": str(result.path), "status": result.status, "format": form.format_id,
-        "agency": form.values.get("cover.agency"), "year": form.values.get("cover.year"),
+        "agency": json_value(form.values.get("cover.agency")), "year": json_value(form.values.get("cover.year")),
         "errors": len(report.errors), "warnings": len(report.warnings), "explained": len(report.explained),
         "problems": list(form.problems),
         "findings": [finding_dict(f, form) for f in report.findings],
     }
+
+
+def json_value(value: Value):
+    """A cell value JSON can hold: an error value (#REF!) as its text."""
+    return str(value) if isinstance(value, CellError) else value
 
 
 def finding_dict(finding, form: FormData) -> dict:

@@ -18,6 +18,7 @@ COMMAND_MODULES: list[str] = [
     "audit_cmd",
     "export_cmd",
     "district_tool_cmd",
+    "bench_cmd",
 ]
 
 

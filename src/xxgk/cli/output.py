@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Iterable
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ..validate import FileResult
 
+BATCH = 200  # one-line results printed per call
 LEVEL = {"error": "[red]错误[/red]", "warning": "[yellow]警告[/yellow]"}
 
 
@@ -16,27 +19,51 @@ def make_console() -> Console:
     return Console(highlight=False, width=160 if not Console().is_terminal else None)
 
 
-def print_results(results: list[FileResult], console: Console | None = None) -> None:
+def print_results(results: Iterable[FileResult], console: Console | None = None) -> None:
+    """One pass, so ``results`` may be a stream (xxgk validate prints as workers deliver).
+
+    Files with nothing to show but their one line are printed many lines per call:
+    rich costs a third of a millisecond per call, which a province's 10,000 files feel.
+    """
     console = console or make_console()
+    counts: Counter = Counter()
+    lines: list[str] = []
     for result in results:
-        print_result(console, result)
-    counts = Counter(r.status for r in results)
+        counts[result.status] += 1
+        if result.report is not None and not result.report.findings and not result.report.form.problems:
+            lines.append(head_line(result))
+            if len(lines) < BATCH:
+                continue
+        if lines:
+            console.print("\n".join(lines))
+            lines = []
+        if result.report is None or result.report.findings or result.report.form.problems:
+            print_result(console, result)
+    if lines:
+        console.print("\n".join(lines))
     summary = "，".join(f"{status} {n}" for status, n in counts.items())
-    console.print(f"共 {len(results)} 个文件：{summary}。")
+    console.print(f"共 {sum(counts.values())} 个文件：{summary}。")
 
 
-def print_result(console: Console, result: FileResult) -> None:
+def head_line(result: FileResult) -> str:
+    """The first line about a file, as rich markup; what came from the file is escaped."""
     if result.error:
-        console.print(f"[bold]{result.path}[/bold]  [red]无法读取[/red]：{result.error.reason}")
-        return
+        return f"[bold]{escape(str(result.path))}[/bold]  [red]无法读取[/red]：{escape(result.error.reason)}"
     report, form = result.report, result.report.form
     agency = form.values.get("cover.agency") or "（未填单位名称）"
     year = form.values.get("cover.year") or "？"
-    console.print(f"[bold]{result.path}[/bold]  {form.format_id} 版格式 · {agency} · {year} 年度 · "
-                  f"{report.status}（错误 {len(report.errors)}，警告 {len(report.warnings)}，"
-                  f"已说明 {len(report.explained)}）")
+    return (f"[bold]{escape(str(result.path))}[/bold]  {form.format_id} 版格式 · {escape(str(agency))} · "
+            f"{escape(str(year))} 年度 · {report.status}（错误 {len(report.errors)}，警告 {len(report.warnings)}，"
+            f"已说明 {len(report.explained)}）")
+
+
+def print_result(console: Console, result: FileResult) -> None:
+    console.print(head_line(result))
+    if result.error:
+        return
+    report, form = result.report, result.report.form
     for problem in form.problems:
-        console.print(f"  · {problem}")
+        console.print(f"  · {escape(problem)}")
     if not report.findings:
         return
     table = Table(show_lines=False, pad_edge=False)
@@ -46,5 +73,6 @@ def print_result(console: Console, result: FileResult) -> None:
         level = "[cyan]已说明[/cyan]" if f.explained else LEVEL[f.severity]
         cell = form.addresses.get(f.cells[0], "") if f.cells else ""
         text = f.message + (f"（单位说明：{f.explanation}）" if f.explained else "")
-        table.add_row(f.rule_id, level, f.location, cell, f.actual, f.expected, text)
+        shown = [escape(t) for t in (f.rule_id, f.location, cell, f.actual, f.expected, text)]  # values are not markup
+        table.add_row(*shown[:1], level, *shown[1:])
     console.print(table)

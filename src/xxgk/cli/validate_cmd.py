@@ -1,16 +1,18 @@
 """xxgk validate: check filled workbooks against rules.yaml."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from typing import Iterable, Iterator
 
 import click
 
 from ..errors import ReadError
 from ..rules import RulesError, load_rules
-from ..validate import FileResult, check_file, marked_copy_path, read_form, result_dict, write_marked
+from ..parallel import check_files
+from ..validate import FileResult, marked_copy_path, read_form, result_dict, write_marked
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, fail, friendly_errors
 from .output import print_results
+from .streaming import Tally, echo_json_list
 
 
 @click.command("validate")
@@ -34,14 +36,15 @@ def command(files, rules_file, previous, as_json, mark, output) -> None:
     except RulesError as err:
         fail("规则文件有误：\n" + "\n".join(err.problems))
     last_year = _read_previous(previous)
-    results = [check_file(path, ruleset, last_year) for path in files]
+    # read and judged in worker processes, printed as they come, in order (see xxgk.parallel)
+    results = tally = Tally(check_files(files, ruleset, last_year), lambda result: exit_code([result]))
     if mark:
-        _write_marks(results, output)
+        results = _write_marks(results, output)
     if as_json:
-        click.echo(json.dumps([result_dict(r) for r in results], ensure_ascii=False, indent=2))
+        echo_json_list(result_dict(r) for r in results)
     else:
         print_results(results)
-    raise SystemExit(exit_code(results))
+    raise SystemExit(tally.code)
 
 
 def exit_code(results: list[FileResult]) -> int:
@@ -61,9 +64,15 @@ def _read_previous(previous: Path | None):
         fail(f"上年报表无法读取：{err}")
 
 
-def _write_marks(results: list[FileResult], output: Path | None) -> None:
+def _write_marks(results: Iterable[FileResult], output: Path | None) -> Iterator[FileResult]:
     for result in results:
         if result.report is not None:
             target = marked_copy_path(result.path, output)
-            write_marked(result, target)
+            try:
+                write_marked(result, target)
+            except ReadError as err:  # openpyxl cannot open this one: say so on its line, go on with the rest
+                result.report.form.problems.append(err.reason)
+                yield result
+                continue
             result.report.form.problems.append(f"已另存标记副本：{target}")
+        yield result

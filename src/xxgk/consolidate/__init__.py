@@ -15,12 +15,14 @@ from ..errors import ReadError, WriteError, XxgkError
 from ..formats import format_for_year
 from ..readers import detect_kind, read_workbook
 from ..rules import RuleSet, live_checks_for, load_rules
+from ..model import FormData
+from ..rules.fastpath import validate_fast
 from .discover import Discovery, discover
+from .gather import read_entries, sum_forms
 from .identity import date_of, text_of, year_of
 from .policy import apply_policy, common_year, missing_agencies
 from .previous import PreviousIndex, load_previous
 from .result import STATUSES, UNREADABLE, ConsolidationResult, Entry, MissingAgency
-from .sums import sum_values
 
 Progress = Callable[[int, int, Path], None]
 
@@ -41,7 +43,7 @@ def consolidate(inputs: Sequence[Path], output: Path, *, year: int | None = None
     ruleset = ruleset or load_rules()
     found = _discover(inputs, output)
     roster_entries = _read_roster(roster) if roster is not None else None
-    entries = _read_all(found.files, progress)
+    entries = read_entries(found.files, ruleset, progress)  # in worker processes, already judged
     year = year or common_year(entries) or dt.date.today().year - 1
     fmt = format_for_year(year)
     if fmt is None:
@@ -51,7 +53,7 @@ def consolidate(inputs: Sequence[Path], output: Path, *, year: int | None = None
         _judge(entry, ruleset, last_year)
     apply_policy(entries, year, fmt, exclude_invalid)
     included = [e for e in entries if e.included]
-    sums = sum_values(fmt, (e.form for e in included))
+    sums = sum_forms(fmt, (e.form for e in included))
     result = ConsolidationResult(output=output, year=year, format_id=fmt.id,
                                  district=district or f"汇总（{len(included)} 个单位）",
                                  entries=entries, skipped=found.skipped)
@@ -59,8 +61,8 @@ def consolidate(inputs: Sequence[Path], output: Path, *, year: int | None = None
         result.missing = missing_agencies(roster_entries, entries)
     from .build import summary_problems, write_summary  # the XlsxWriter side, kept out of the logic
 
-    write_summary(result, fmt, sums, live_checks_for(fmt, ruleset), roster_entries is not None)
-    result.summary_problems = [f.message for f in summary_problems(output, fmt, sums, ruleset)]
+    unstreamed = write_summary(result, fmt, sums, live_checks_for(fmt, ruleset), roster_entries is not None)
+    result.summary_problems = [f.message for f in summary_problems(output, fmt, sums, ruleset, unstreamed)]
     result.seconds = time.perf_counter() - started
     return result
 
@@ -74,20 +76,11 @@ def _discover(inputs: Sequence[Path], output: Path) -> Discovery:
     return found
 
 
-def _read_all(files: Sequence[Path], progress: Progress | None) -> list[Entry]:
-    entries = []
-    for index, path in enumerate(files, start=1):
-        entries.append(read_entry(path))
-        if progress is not None:
-            progress(index, len(files), path)
-    return entries
-
-
-def read_entry(path: Path) -> Entry:
+def read_entry(path: Path, read: Callable[[Path], FormData] = read_workbook) -> Entry:
     """Read one file into an Entry; an unreadable file becomes an Entry saying why."""
     modified = _mtime(path)
     try:
-        form = read_workbook(path)
+        form = read(path)
     except ReadError as err:
         return Entry(path, UNREADABLE, note=err.reason, modified=modified)
     except Exception as err:  # one strange file must not stop a district's whole run
@@ -100,10 +93,10 @@ def read_entry(path: Path) -> Entry:
 
 
 def _judge(entry: Entry, ruleset: RuleSet, last_year: PreviousIndex | None) -> None:
-    if entry.form is None:
-        return
+    if entry.form is None or (entry.report is not None and last_year is None):
+        return  # judged while read, and there is no last year to judge against
     previous = last_year.find(entry.agency, entry.credit_code) if last_year is not None else None
-    entry.report = ruleset.validate(entry.form, previous=previous)
+    entry.report = validate_fast(ruleset, entry.form, previous=previous)
     entry.status = entry.report.status
     if last_year is not None and previous is None:
         entry.note = "未找到该单位的上年报表，未做跨年核对"

@@ -16,6 +16,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..formats import Format
 from ..model import CellError, Value
+from .detail_stream import DetailRows, write_probe
 from .identity import NO_NAME
 from .labels import (COL_AGENCY, COL_CODE, COL_FILE, COL_STATUS, COL_YEAR, DETAIL_FIXED, SHEET_DETAIL,
                      SHEET_FINDINGS, SHEET_MISSING, SHEET_STATUS)
@@ -153,17 +154,10 @@ class SheetWriter:
         fixed = tuple((title, DETAIL_WIDTHS[title]) for title in DETAIL_FIXED)
         self.header(sheet, (*fixed, *((cell.label, 16) for cell in cells)), height=150)
         sheet.freeze_panes(1, 1)
-        number_style = self.styles.number
         included = [e for e in self.result.entries if e.included]
-        for row, entry in enumerate(included, start=1):
-            values = entry.form.values
-            self.string(sheet, row, 0, entry.agency or NO_NAME)
-            self.string(sheet, row, 1, entry.credit_code)
-            self.value(sheet, row, 2, entry.year)
-            self.string(sheet, row, 3, entry.status)
-            self.string(sheet, row, 4, entry.path.name)
-            for col, cell in enumerate(cells, start=len(fixed)):
-                self.value(sheet, row, col, values.get(cell.key), number_style)
+        # the rows themselves are streamed into the file afterwards (detail_stream): millions of cells
+        write_probe(sheet, self.styles.cell, self.styles.number, len(fixed))
+        self.detail_rows = DetailRows(included, self.fmt, len(fixed))
         self.finish(sheet, len(included), len(fixed) + len(cells))
 
     # 问题清单 ----------------------------------------------------------------------------

@@ -5,6 +5,8 @@ others are portrait. Header rows of tables 三 and 四 repeat on every page.
 """
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 from ..model import FormData
@@ -79,7 +81,7 @@ def _paragraph(document, text: str, size: float, bold: bool = False, center: boo
     paragraph = document.add_paragraph()
     if center:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(_xml_safe(text))
     run.font.size, run.font.bold = Pt(size), bold
 
 
@@ -124,7 +126,7 @@ def _fill(grid, item: GridCell) -> None:
     paragraph = cell.paragraphs[0]
     left = item.role in ("label", "block")
     paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT if left else WD_ALIGN_PARAGRAPH.CENTER
-    run = paragraph.add_run(item.text)
+    run = paragraph.add_run(_xml_safe(item.text))
     run.font.size = Pt(TABLE_PT)
     run.font.bold = item.role in ("block", "total")
 
@@ -153,3 +155,11 @@ def _repeat_header_rows(table, printed: PrintedTable) -> None:
             break
         marker = OxmlElement("w:tblHeader")
         table.rows[index]._tr.get_or_add_trPr().append(marker)
+
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    """Word's XML cannot hold control characters (an agency name pasted from elsewhere may)."""
+    return _XML_ILLEGAL.sub("", text)

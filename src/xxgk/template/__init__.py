@@ -34,7 +34,8 @@ __all__ = ["build_workbook", "Layout", "FORMAT_NAME", "VERSION_NAME", "CHECKS_NA
 def build_workbook(path: str | os.PathLike, fmt: Format, *, live_checks: Sequence[LiveCheck] = (),
                    values: Mapping[str, Value] | None = None, vba_project: bytes | None = None,
                    buttons: Sequence[tuple[str, str]] = (), literal_totals: bool = False,
-                   extend: Callable[[xlsxwriter.Workbook], None] | None = None) -> None:
+                   extend: Callable[[xlsxwriter.Workbook], None] | None = None,
+                   write: Callable[[bytes, Path], None] | None = None) -> None:
     """Write the template of ``fmt`` to ``path``, filled with ``values`` (key -> value) if given.
 
     Inputs not given are 0, cover fields blank. Totals are formulas with their
@@ -43,7 +44,9 @@ def build_workbook(path: str | os.PathLike, fmt: Format, *, live_checks: Sequenc
     (the bytes of a vbaProject.bin) the file must be .xlsm; ``buttons`` are
     (caption, macro) pairs placed on the cover sheet. ``extend`` is called with
     the open XlsxWriter workbook after the template sheets are written, to add
-    sheets of its own (the district summary does).
+    sheets of its own (the district summary does). ``write(data, temporary_path)``,
+    when given, writes the finished bytes itself (the summary streams its
+    largest sheet into the file there); the result still replaces ``path`` atomically.
     """
     path = Path(path)
     if vba_project is not None and path.suffix.lower() != ".xlsm":
@@ -54,7 +57,10 @@ def build_workbook(path: str | os.PathLike, fmt: Format, *, live_checks: Sequenc
         raise ValueError(f"keys not in format {fmt.id}: {', '.join(unknown[:5])}")
     data = _render(fmt, Layout(fmt), list(live_checks), values, vba_project, buttons, literal_totals, extend)
     with atomic_path(path) as tmp:
-        tmp.write_bytes(data)
+        if write is None:
+            tmp.write_bytes(data)
+        else:
+            write(data, tmp)
 
 
 def _render(fmt: Format, layout: Layout, checks: list[LiveCheck], values: dict[str, Value],

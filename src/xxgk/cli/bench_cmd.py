@@ -1,0 +1,33 @@
+"""xxgk bench: time validate and consolidate over a generated province of workbooks."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import friendly_errors
+
+
+@click.command("bench")
+@click.option("--n", "n", type=click.IntRange(1, 100_000), default=2000, show_default=True, help="工作簿数量。")
+@click.option("--quick", is_flag=True, help="快速检查：少量工作簿、每项只跑一次（供持续集成使用）。")
+@click.option("--reps", type=click.IntRange(1, 20), default=3, show_default=True, help="每项重复次数，取中位数。")
+@click.option("--baseline-n", type=click.IntRange(1, 100_000), default=300, show_default=True,
+              help="naive 基线只用这么多个文件（它很慢，且每个文件的耗时与 N 无关）。")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=Path("bench.json"),
+              show_default=True, help="结果写入的 JSON 文件。")
+@click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), help="语料和输出放在这里（保留）；默认用临时文件夹。")
+@friendly_errors
+def command(n, quick, reps, baseline_n, json_path, workdir) -> None:
+    """生成 N 个已填报的工作簿，测量 xxgk validate、xxgk consolidate、naive openpyxl 基线和解压下限的速度与内存。"""
+    from ..bench import QUICK_N, Options, run_bench, table, write_json
+    from ..fileio import atomic_path
+
+    options = Options(n=QUICK_N if quick else n, reps=1 if quick else reps,
+                      baseline_n=min(baseline_n, 20) if quick else baseline_n, workdir=workdir,
+                      keep=workdir is not None, bases=8 if quick else 40)
+    figures = run_bench(options, say=lambda text: click.echo(text, err=True))
+    click.echo(table(figures))
+    with atomic_path(json_path) as tmp:
+        write_json(figures, tmp)
+    click.echo(f"已写入 {json_path}")

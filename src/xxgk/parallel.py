@@ -1,0 +1,136 @@
+"""Many workbooks at once: read and judge them in worker processes, results in input order.
+
+``map_ordered`` runs a module-level function over many paths: in this process
+when there are few (starting workers costs more than it saves), else in a pool
+of one worker per core (ProcessPoolExecutor), in chunks, yielding results in
+input order as they come so a caller can print or fold them without holding
+them all.
+
+Workers get the rule set by inheritance (fork, on Linux) or rebuild it from its
+specs (spawn, on Windows and macOS). They ignore Ctrl-C: the parent alone
+handles it and stops the pool.
+"""
+from __future__ import annotations
+
+import copyreg
+import functools
+import multiprocessing
+import os
+import pickle
+import signal
+import threading
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence, TypeVar
+
+from .errors import ReadError
+from .model import FormData
+from .rules import RuleSet
+
+T = TypeVar("T")
+# Below this many files one process is quicker than starting workers.
+MIN_PARALLEL = 48
+CHUNK = 16
+JOBS_VARIABLE = "XXGK_JOBS"  # 1 turns the workers off (for measuring, or a machine short of memory)
+
+_STATE: dict = {}  # what a worker needs: the rule set and last year's form
+
+
+def jobs_wanted(count: int) -> int:
+    """Worker processes for ``count`` files: one per core, none for a handful of files."""
+    configured = os.environ.get(JOBS_VARIABLE, "")
+    cores = int(configured) if configured.isdigit() and int(configured) > 0 else _cores()
+    return 1 if count < MIN_PARALLEL else max(1, min(cores, count // CHUNK))
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def map_ordered(func: Callable[[Path], T], paths: Sequence[Path], ruleset: RuleSet,
+                previous: FormData | None = None) -> Iterator[T]:
+    """``func(path)`` for every path, in order; ``func`` finds the rule set through ``worker_state``."""
+    jobs = jobs_wanted(len(paths))
+    if jobs == 1:
+        _STATE.update(ruleset=ruleset, previous=previous)
+        yield from map(func, paths)
+        return
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    if method == "fork":
+        _STATE.update(ruleset=ruleset, previous=previous)
+        initargs = (None, None, None)
+    else:
+        initargs = (ruleset.specs, ruleset.path, previous)
+    # ProcessPoolExecutor, not Pool: a worker that dies breaks the run with an error, never a hang
+    executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=initargs)
+    try:
+        for packed in executor.map(functools.partial(_packed, func), paths, chunksize=CHUNK):
+            ok, value = pickle.loads(packed)
+            if not ok:
+                raise value
+            yield value
+    finally:
+        executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _packed(func: Callable[[Path], T], path: Path) -> bytes:
+    """``func(path)`` pickled by the worker itself, so whatever it returns or raises reaches the parent."""
+    try:
+        return pickle.dumps((True, func(path)), pickle.HIGHEST_PROTOCOL)
+    except Exception as err:  # raised again in the parent, as a serial run would raise it
+        try:
+            return pickle.dumps((False, err), pickle.HIGHEST_PROTOCOL)
+        except Exception:
+            return pickle.dumps((False, RuntimeError(f"{path}: {traceback.format_exc()}")))
+
+
+def _rebuild_read_error(path: str, kind: str, message: str) -> ReadError:
+    return ReadError(path, kind, message)
+
+
+# ReadError's arguments are not its args: teach pickle how to carry one between processes.
+copyreg.pickle(ReadError, lambda err: (_rebuild_read_error, (err.path, err.kind, err.reason)))
+
+
+def _start_worker(specs, path, previous) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    if specs is not None:
+        _STATE.update(ruleset=RuleSet(specs, path), previous=previous)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose parent was killed (SIGKILL runs no clean-up) would wait for work for ever."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def worker_state() -> tuple[RuleSet, FormData | None]:
+    return _STATE["ruleset"], _STATE.get("previous")
+
+
+def check_one(path: Path):
+    """What ``validate.check_file`` gives, by the fast reader and the fast rules."""
+    from .readers.fast import read_form_fast
+    from .rules.fastpath import validate_fast
+    from .validate import FileResult
+
+    ruleset, previous = worker_state()
+    path = Path(path)
+    try:
+        form = read_form_fast(path)
+    except ReadError as err:
+        return FileResult(path, error=err)
+    return FileResult(path, report=validate_fast(ruleset, form, previous=previous))
+
+
+def check_files(paths: Iterable[Path], ruleset: RuleSet, previous: FormData | None = None):
+    """FileResults for ``paths``, in order, as ``[check_file(p, ruleset, previous) for p in paths]`` gives."""
+    return map_ordered(check_one, [Path(p) for p in paths], ruleset, previous)

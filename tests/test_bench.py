@@ -1,0 +1,61 @@
+"""The benchmark still works: its corpus is what it claims, and ``xxgk bench --quick`` runs end to end.
+
+No timing is asserted here (machines differ); the figures must only exist and be sane.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from xxgk.bench.corpus import make_corpus
+from xxgk.readers import read_workbook
+from xxgk.rules import load_rules
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    return make_corpus(tmp_path_factory.mktemp("bench") / "files", 45, bases=9)
+
+
+def test_corpus_files_are_distinct_agencies_with_some_errors(corpus):
+    ruleset = load_rules()
+    forms = [read_workbook(path) for path in corpus.files]
+    assert len(forms) == 45 and corpus.bases == 9
+    assert len({f.values["cover.agency"] for f in forms}) == 45
+    assert len({f.values["cover.credit_code"] for f in forms}) == 45
+    assert all(len(f.values["cover.credit_code"]) == 18 for f in forms)
+    failing = sum(bool(ruleset.validate(f).errors) for f in forms)
+    assert failing == corpus.faulty > 0
+
+
+def test_corpus_has_workbooks_without_cached_formula_values(corpus):
+    uncached = 0
+    for path in corpus.files:
+        with zipfile.ZipFile(path) as archive:
+            sheet = archive.read("xl/worksheets/sheet3.xml")
+        uncached += b"</f><v></v>" in sheet or b"</f></c>" in sheet
+    assert uncached == corpus.uncached > 0
+
+
+def test_quick_benchmark_runs_and_writes_its_figures(tmp_path):
+    out = tmp_path / "bench.json"
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run([sys.executable, str(REPO / "scripts" / "bench.py"), "--quick", "--json", str(out)],
+                          capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    for name in ("validate", "consolidate", "naive", "floor", "validate_one"):
+        result = figures["results"][name]
+        assert result["median_seconds"] > 0 and result["workbooks_per_second"] > 0, name
+        assert result["runs"] and all(run["returncode"] in (0, 1) for run in result["runs"])
+    assert figures["results"]["validate"]["runs"][0]["returncode"] == 1  # the faulty workbooks were found
+    assert figures["ratios"]["validate_vs_naive"] > 0 and figures["corpus"]["faulty"] > 0
+    assert "xxgk validate" in done.stdout and "naive" in done.stdout

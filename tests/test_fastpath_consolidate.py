@@ -1,0 +1,142 @@
+"""Consolidation on the fast path: worker processes, compact forms, the streamed 分单位明细.
+
+The summary is checked against the inputs read independently (openpyxl, cached
+values) and against the careful path's own pieces (read_workbook + RuleSet.validate,
+sums.sum_values): with enough files to start worker processes, hostile agency
+names, a clerk's errors, duplicates and a wrong year among them.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import random
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from consolidate_support import HOSTILE, YEAR, build, named_values
+from xxgk.consolidate import consolidate, read_entry
+from xxgk.consolidate.identity import text_of
+from xxgk.consolidate.gather import FrozenValues, read_entries, sum_forms
+from xxgk.consolidate.labels import SHEET_DETAIL
+from xxgk.consolidate.sums import sum_values
+from xxgk.formats import get_format
+from xxgk.parallel import MIN_PARALLEL
+from xxgk.readers import read_workbook
+from xxgk.rules import load_rules
+from xxgk.samples import agency_values, with_faults
+from xxgk.template import build_workbook
+
+F2021 = get_format("2021")
+AGENCIES = MIN_PARALLEL + 12
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    """Enough submissions for worker processes: a few built, the rest copies under new names."""
+    folder = tmp_path_factory.mktemp("province") / "报送"
+    folder.mkdir()
+    rng = random.Random(3)
+    names = [f"第{i:03d}号单位" for i in range(AGENCIES)]
+    names[:len(HOSTILE)] = HOSTILE
+    names[len(HOSTILE)] = "控制\x01字符_x0041_ 与 A&B<c>"
+    for i, agency in enumerate(names):
+        values = agency_values(F2021, agency, YEAR, i)
+        if i % 9 == 4:
+            values = with_faults(F2021, values, rng)
+        build_workbook(folder / f"{i:03d}.xlsx", F2021, values=values)
+    build(folder / "dup.xlsx", names[7], 900, **{"cover.date": f"{YEAR + 1}-02-01"})  # replaces 007
+    build(folder / "wrong_year.xlsx", "往年单位", 901, year=YEAR - 1)
+    (folder / "broken.xlsx").write_bytes(b"PK\x03\x04 not really")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def summary(folder, tmp_path_factory) -> Path:
+    output = tmp_path_factory.mktemp("out") / "汇总.xlsx"
+    done = subprocess.run([sys.executable, "-m", "xxgk", "consolidate", str(folder), "-o", str(output),
+                           "--year", str(YEAR)], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "XXGK_JOBS": "2"})
+    assert done.returncode in (1, 2), done.stderr[-2000:]
+    return output
+
+
+def detail_rows(summary: Path) -> list[list]:
+    """分单位明细 as the project reads it back (python-calamine, as consolidate --previous does)."""
+    from python_calamine import CalamineWorkbook
+
+    return CalamineWorkbook.from_path(str(summary)).get_sheet_by_name(SHEET_DETAIL).to_python()
+
+
+def test_detail_rows_are_the_inputs_figures(folder, summary):
+    rows = detail_rows(summary)
+    header, body = rows[0], rows[1:]
+    files = {row[4]: row for row in body}
+    assert len(body) == AGENCIES and "dup.xlsx" in files and "007.xlsx" not in files
+    assert list(header[5:]) == [cell.label for cell in F2021.cells.values()]
+    for name, row in files.items():
+        form = read_workbook(folder / name)
+        assert row[0] == text_of(form.values["cover.agency"])
+        for key, value in zip(F2021.cells, row[5:]):
+            expected = form.values[key]
+            assert value == ("" if expected is None else expected), (name, key)
+    numbers = openpyxl.load_workbook(summary)[SHEET_DETAIL]  # a second, independent reader for the figures
+    for row in numbers.iter_rows(min_row=2, values_only=True):
+        named = named_values(folder / row[4])
+        assert list(row[5:]) == [named[f"xxgk_{key.replace('.', '_')}"] for key in F2021.cells]
+
+
+def test_detail_sheet_holds_no_formula_and_the_right_dimension(summary):
+    with zipfile.ZipFile(summary) as archive:
+        workbook = archive.read("xl/workbook.xml").decode()
+        rels = archive.read("xl/_rels/workbook.xml.rels").decode()
+        rel = re.search(rf'<sheet name="{SHEET_DETAIL}" sheetId="\d+" r:id="(rId\d+)"', workbook).group(1)
+        target = re.search(rf'Id="{rel}" Type="[^"]*" Target="([^"]+)"', rels).group(1)
+        xml = archive.read("xl/" + target).decode()
+    assert "<f>" not in xml and "<f " not in xml
+    last_column = re.findall(r'<c r="([A-Z]+)2"', xml)[-1]
+    assert f'<dimension ref="A1:{last_column}{AGENCIES + 1}"/>' in xml
+    assert "_x005F_x0041_" in xml and "_x0001_" in xml and "A&amp;B&lt;c&gt;" in xml
+
+
+def test_sums_and_findings_equal_the_careful_path(folder, summary):
+    ruleset = load_rules()
+    entries = read_entries(sorted(folder.glob("*.xlsx")), ruleset, None)
+    careful = [read_entry(path) for path in sorted(folder.glob("*.xlsx"))]
+    assert [e.status for e in entries if e.form is None] == [e.status for e in careful if e.form is None]
+    for fast, slow in zip(entries, careful):
+        if slow.form is None:
+            assert fast.form is None and fast.note == slow.note
+            continue
+        assert dict(fast.form.values) == slow.form.values
+        assert fast.form.addresses == slow.form.addresses and fast.form.formulas == slow.form.formulas
+        assert fast.report.findings == ruleset.validate(slow.form).findings
+    forms = [e.form for e in entries if e.form is not None and e.year == YEAR]
+    assert sum_forms(F2021, forms) == sum_values(F2021, [e.form for e in careful if e.form and e.year == YEAR])
+    summed = named_values(summary)
+    included = [e for e in careful if e.form is not None and e.year == YEAR and e.path.name != "007.xlsx"]
+    expected = sum_values(F2021, [e.form for e in included])
+    for key, value in expected.items():
+        assert summed[f"xxgk_{key.replace('.', '_')}"] == value, key
+
+
+def test_frozen_values_read_and_travel_like_the_dict(folder):
+    values = agency_values(F2021, "区教育局", YEAR, 1)
+    plain = {key: values.get(key) for key in (*F2021.cover_fields, *F2021.cells)}
+    frozen = FrozenValues.of("2021", plain)
+    assert isinstance(frozen, FrozenValues) and dict(frozen) == plain and list(frozen) == list(plain)
+    assert frozen.get("no.such.key", "x") == "x" and frozen["t3.new.total"] == plain["t3.new.total"]
+    assert pickle.loads(pickle.dumps(frozen)) == plain
+    assert FrozenValues.of("2021", {"cover.agency": "x"}) == {"cover.agency": "x"}  # not the format's keys
+
+
+def test_consolidate_in_process_matches_the_subprocess(folder, summary, tmp_path):
+    """The library call (one process for few files) writes the same 分单位明细 as the command."""
+    output = tmp_path / "again.xlsx"
+    consolidate([folder], output, year=YEAR)
+    assert detail_rows(output) == detail_rows(summary)

@@ -1,0 +1,140 @@
+"""Issue 8, consolidate: over every kind of bad input the summary lists each file exactly once in
+报送情况, refusals say why in Chinese, exit codes follow the documented rule, inputs are untouched,
+no input text becomes a formula, and a run killed at random moments never leaves a partial summary."""
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+
+import pytest
+
+from faults import KINDS, REFUSE, TOKEN, session
+from faults.run import CHINESE, UNREADABLE, changed, formulas, sheet_rows, snapshot, xxgk
+
+REJECTED = ("有错误", "年度不符", "格式不符", "已排除")
+KILLS = 10
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    return session.corpus(tmp_path_factory)
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def folder_of(cases):
+    return cases[0].path.parent
+
+
+@pytest.fixture(scope="module")
+def runs(corpus, tmp_path_factory):
+    """One consolidation per kind, over the kind's folder, as a district office would run it."""
+    found = {}
+    for kind, cases in corpus.items():
+        output = tmp_path_factory.mktemp(f"summary-{kind}") / "汇总.xlsx"
+        before = snapshot(c.path for c in cases)
+        run = xxgk("consolidate", folder_of(cases), "-o", output)
+        found[kind] = (run, output, changed(before))
+    return found
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_input_is_accounted_for_once(kind, corpus, runs):
+    run, output, modified = runs[kind]
+    assert "Traceback" not in run.text, run.stderr[-3000:]
+    assert not modified, f"inputs changed: {modified[:10]}"
+    rows = sheet_rows(output, "报送情况")
+    header, body = rows[0], rows[1:]
+    col = {title: i for i, title in enumerate(header)}
+    files = [c for c in corpus[kind] if c.path.is_file()]  # a folder named .xlsx is searched, not listed
+    assert Counter(r[col["文件名"]] for r in body) == Counter(c.path.name for c in files)
+    by_name = {r[col["文件名"]]: r for r in body}
+    printed = squeeze(run.stdout)
+    for case in files:
+        row = by_name[case.path.name]
+        status, note = row[col["状态"]], row[col["备注"]] or ""
+        if case.expect == REFUSE:
+            assert status == UNREADABLE, f"{case.path.name}: {status}"
+        if status == UNREADABLE:
+            assert CHINESE.search(note), f"{case.path.name}: no reason given"
+            assert all(word in note for word in case.words), f"{case.path.name}: {note}"
+            assert squeeze(case.path.name) in printed, f"{case.path.name} not named on the terminal"
+    statuses = [r[col["状态"]] for r in body]
+    if UNREADABLE in statuses:
+        assert run.code == 2
+    else:
+        assert run.code == (1 if any(s in REJECTED for s in statuses) or "自检未通过" in run.stdout else 0)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_input_text_becomes_a_formula_in_the_summary(kind, runs):
+    _, output, _ = runs[kind]
+    found = formulas(output)
+    assert found, "the summary's own totals are formulas: the scan must see them"
+    hostile = [(member, text) for member, text in found if TOKEN in text or text.lstrip().startswith(("+", "-", "@"))]
+    assert not hostile, hostile[:3]
+    # only our own kinds of formula: sums, the live checks' functions, chart ranges on our own sheets
+    allowed = re.compile(r"^[A-Z][A-Z0-9_.]*\(|^xxgk_|^_xlfn\.|^'?(图表|表[二三四]|封面|校验结果)'?!\$?[A-Z]+\$?\d+(:\$?[A-Z]+\$?\d+)?$")
+    strange = sorted({text for _, text in found if not allowed.match(text)})
+    assert not strange, strange[:5]
+
+
+def _command(inputs, output) -> list[str]:
+    return [sys.executable, "-m", "xxgk", "consolidate", *map(str, inputs), "-o", str(output)]
+
+
+def _digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL")
+def test_killed_runs_leave_no_output_or_the_previous_one(corpus, tmp_path):
+    """10 runs over the damaged, tampered and bad-value files, each SIGKILLed at a random moment."""
+    inputs = [folder_of(corpus[k]) for k in ("damaged", "tampered", "bad_value", "hostile_text")]
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    output = tmp_path / "汇总.xlsx"
+    started = time.perf_counter()
+    first = subprocess.run(_command(inputs, output), capture_output=True, env=env, timeout=300)
+    duration = time.perf_counter() - started
+    assert first.returncode == 2 and output.is_file(), first.stderr.decode()[-2000:]
+    expected_rows = len(sheet_rows(output, "报送情况"))
+    previous, killed = _digest(output), 0
+    rng = random.Random(8)
+    for _ in range(KILLS):
+        process = subprocess.Popen(_command(inputs, output), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   env=env)
+        time.sleep(rng.uniform(0.05, 1.0) * duration)
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGKILL)
+            killed += 1
+        process.wait(timeout=60)
+        if _digest(output) != previous:  # replaced: only ever by a complete summary
+            assert len(sheet_rows(output, "报送情况")) == expected_rows
+            previous = _digest(output)
+    assert killed >= KILLS // 2, "the runs finished before they could be killed"
+    leftovers = [p.name for p in tmp_path.iterdir() if p != output]
+    assert all(name.startswith(".汇总.") and name.endswith(".xlsx.part") for name in leftovers), leftovers
+
+
+def test_a_stale_temporary_file_is_cleaned_by_the_next_run(corpus, tmp_path):
+    """What a SIGKILL during the final write leaves (a hidden .part) goes at the next run once it is
+    an hour old; a fresh one may be another run's and stays."""
+    output = tmp_path / "汇总.xlsx"
+    stale, fresh = tmp_path / ".汇总.killed1.xlsx.part", tmp_path / ".汇总.running.xlsx.part"
+    for part in (stale, fresh):
+        part.write_bytes(b"PK\x03\x04 half a summary")
+    hour_ago = time.time() - 3700
+    os.utime(stale, (hour_ago, hour_ago))
+    cases = [c for c in corpus["tampered"] if c.variant == "sheet_hidden"][:3]
+    run = xxgk("consolidate", *(c.path for c in cases), "-o", output)
+    assert run.code == 0, run.text[-2000:]
+    assert not stale.exists() and fresh.exists() and output.is_file()

@@ -1,0 +1,76 @@
+"""Issue 8, import and audit: damaged, bombed, wrong-kind and hostile published reports end in
+findings or a Chinese refusal naming the file, never a traceback; inputs stay unchanged; no text
+from a report (its title, the agency name) becomes a formula in a written workbook."""
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from faults import KINDS, REFUSE, TOKEN, session
+from faults.run import CHINESE, UNREADABLE, changed, expected_exit, formulas, judge, snapshot, xxgk
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    return session.reports(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    return session.corpus(tmp_path_factory)
+
+
+def no_input_formula(workbook) -> list[str]:
+    """Formulas holding report text: the marker, or a formula-like start other than our own."""
+    return [text for _, text in formulas(workbook) if TOKEN in text]
+
+
+def test_audit_judges_every_report_and_writes_no_input_as_formula(reports, tmp_path):
+    before = snapshot(c.path for c in reports)
+    run = xxgk("audit", "--json", "--mark", "-o", tmp_path / "out", *(c.path for c in reports))
+    assert "Traceback" not in run.text, run.stderr[-3000:]
+    assert not changed(before)
+    results = {r["file"]: r for r in json.loads(run.stdout)}
+    assert set(results) == {str(c.path) for c in reports}, "every report judged exactly once"
+    wrong = [f"{c.path.name}: {why}" for c in reports if (why := judge(c, results[str(c.path)]))]
+    assert not wrong, "\n".join(wrong[:20])
+    assert run.code == max(expected_exit(list(results.values())), 0)
+    written = list((tmp_path / "out").glob("*.xlsx"))
+    assert written, "readable reports get an imported workbook"
+    assert not [w.name for w in written if no_input_formula(w)]
+
+
+def _import(case, folder):
+    target = folder / f"{case.path.stem}_{case.path.suffix.lstrip('.')}.xlsx"
+    return case, target, xxgk("import", case.path, "-o", target, "--force")
+
+
+def test_import_refuses_in_chinese_or_writes_a_clean_workbook(reports, tmp_path):
+    before = snapshot(c.path for c in reports)
+    with ThreadPoolExecutor(2) as pool:
+        done = list(pool.map(lambda c: _import(c, tmp_path), reports))
+    assert not changed(before)
+    for case, target, run in done:
+        assert "Traceback" not in run.text, f"{case.path.name}: {run.stderr[-2000:]}"
+        assert run.code in (0, 1, 2), case.path.name
+        if run.code == 2:
+            assert str(case.path) in run.stderr or str(target) in run.stderr, f"{case.path.name}: {run.stderr}"
+            assert CHINESE.search(run.stderr.replace(str(case.path), "")), case.path.name
+            assert not target.exists(), f"{case.path.name}: refused, yet a workbook was written"
+        else:
+            assert case.expect != REFUSE, f"{case.path.name} should have been refused"
+            assert target.is_file() and not no_input_formula(target), case.path.name
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")], "temporary files left"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_import_of_a_workbook_is_refused_naming_the_file(kind, corpus, tmp_path):
+    """import reads published reports; a workbook (or anything else) handed to it is refused in Chinese."""
+    case = next(c for c in corpus[kind] if c.path.is_file())
+    run = xxgk("import", case.path, "-o", tmp_path / "out.xlsx")
+    assert "Traceback" not in run.text
+    assert run.code == 2 and str(case.path) in run.stderr and CHINESE.search(run.stderr), run.stderr
+    assert not (tmp_path / "out.xlsx").exists()
+    assert UNREADABLE not in run.stdout
