@@ -87,3 +87,19 @@ def test_totals_add_up_their_group(fid):
 def test_format_for_year(year, fid):
     found = format_for_year(year)
     assert (found.id if found else None) == fid
+
+
+def test_totals_are_computed_like_spreadsheet_sum():
+    from xxgk.formats.totals import computed_totals, spreadsheet_sum
+    from xxgk.model import CellError
+
+    assert spreadsheet_sum([1, "５", None, True, 2.5]) == 3.5
+    assert spreadsheet_sum([0.1, 0.2]) == 0.3
+    assert spreadsheet_sum([1, CellError("#REF!")]) == CellError("#REF!")
+    fmt = get_format("2021")
+    values = {f"t3.new.{c}": 1 for c in fmt.group("t3", "applicants")}
+    values["t3.new.total"] = 99  # a typed-over total is kept unless it is asked for
+    assert computed_totals(fmt, values, {"t3.total.total"}) == {"t3.total.total": 0}
+    assert computed_totals(fmt, values)["t3.new.total"] == 6
+    kept = computed_totals(fmt, {**values, "t3.total.natural": 5}, {"t3.total.total"})
+    assert kept == {"t3.total.total": 5}

@@ -5,6 +5,7 @@ import random
 from typing import Mapping
 
 from .formats import Format, Kind
+from .formats.totals import computed_totals
 from .model import Value
 
 AGENCY_NAMES = (
@@ -43,16 +44,8 @@ def table_values(fmt: Format, rng: random.Random | None = None, scale: int = 40)
 
 
 def fill_totals(fmt: Format, values: Mapping[str, Value]) -> dict[str, Value]:
-    """Copy of ``values`` with every total cell set to the sum of its parts.
-
-    Totals of totals (the corner of table 三) come out right because parts are
-    summed in reading order and row totals precede the corner cell.
-    """
-    filled = dict(values)
-    for key, cell in fmt.cells.items():
-        if cell.is_total:
-            filled[key] = sum(_number(filled.get(part)) for part in cell.total_of)
-    return filled
+    """Copy of ``values`` with every total cell set to the sum of its parts."""
+    return {**values, **computed_totals(fmt, values)}
 
 
 def _number(value: Value) -> float | int:

@@ -5,6 +5,7 @@ import math
 from typing import Mapping
 
 from ..formats import Format
+from ..formats.totals import computed_totals
 from ..model import CellError, Value
 from .xmlparts import RawCell
 
@@ -51,29 +52,5 @@ def string_indexes(raws: Mapping[object, RawCell]) -> set[int]:
 
 
 def recompute_totals(fmt: Format, values: dict[str, Value], uncached: set[str]) -> None:
-    """Give each total in ``uncached`` (formula, no cached value) the sum of its parts.
-
-    Parts that are totals themselves are resolved first (the corner of table 三).
-    Only numbers count, like SUM in a spreadsheet; booleans and text count as 0.
-    """
-    done: set[str] = set()
-
-    def resolve(key: str) -> Value:
-        if key in uncached and key not in done:
-            done.add(key)  # set before recursing: a malformed cycle cannot loop
-            values[key] = _plain(sum(_numeric(resolve(part)) for part in fmt.cells[key].total_of))
-        return values.get(key)
-
-    for key in uncached:
-        if fmt.cells[key].is_total:
-            resolve(key)
-
-
-def _numeric(value: Value) -> int | float:
-    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
-
-
-def _plain(value: int | float) -> int | float:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return round(value, 10) if isinstance(value, float) else value
+    """Give each total in ``uncached`` (formula, no cached value) the SUM of its parts, as Excel would."""
+    values.update(computed_totals(fmt, values, uncached))

@@ -6,11 +6,10 @@ from someone's workbook must never turn into a formula here.
 from __future__ import annotations
 
 import math
-from typing import Mapping
 
 from xlsxwriter.worksheet import Worksheet
 
-from ..formats import Cell, CoverField, Format, Kind
+from ..formats import Cell, CoverField, Kind
 from ..model import CellError, Value
 from .layout import Pos
 
@@ -54,35 +53,6 @@ def _next_to(last: Pos, pos: Pos, run: list[Pos]) -> bool:
     if len(run) == 1:
         return across or down
     return across if run[0].row == last.row else down
-
-
-def computed_totals(fmt: Format, values: Mapping[str, Value]) -> dict[str, Value]:
-    """Every total as SUM over its parts gives it: text and blanks count 0, an error propagates.
-
-    Parts that are totals themselves (the corner of table 三) are computed, never taken from ``values``.
-    """
-    totals: dict[str, Value] = {}
-
-    def value_of(key: str) -> Value:
-        if not fmt.cells[key].is_total:
-            return values.get(key, 0)
-        if key not in totals:
-            totals[key] = _sum(value_of(part) for part in fmt.cells[key].total_of)
-        return totals[key]
-
-    for key in fmt.cells:
-        value_of(key)
-    return totals
-
-
-def _sum(parts) -> Value:
-    total: float = 0
-    for value in parts:
-        if isinstance(value, CellError):
-            return value
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            total += value
-    return int(total) if float(total).is_integer() else total
 
 
 _COUNT_ERROR = "这里只能填写 0 或正整数（不能是小数、负数或文字）。没有发生的请填 0。"

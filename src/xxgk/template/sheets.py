@@ -7,7 +7,8 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..formats import Format
 from ..model import CellError, Value
-from .cells import cell_validation, computed_totals, cover_validation, total_formula, write_value
+from ..formats.totals import computed_totals
+from .cells import cell_validation, cover_validation, total_formula, write_value
 from .layout import COVER_FIRST_FIELD, COVER_WIDTHS, Layout, SheetLayout, Span
 from .sizing import text_units
 from .styles import Styles
