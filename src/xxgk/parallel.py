@@ -118,17 +118,10 @@ def worker_state() -> tuple[RuleSet, FormData | None]:
 
 def check_one(path: Path):
     """What ``validate.check_file`` gives, by the fast reader and the fast rules."""
-    from .readers.fast import read_form_fast
-    from .rules.fastpath import validate_fast
-    from .validate import FileResult
+    from .validate import check_file
 
     ruleset, previous = worker_state()
-    path = Path(path)
-    try:
-        form = read_form_fast(path)
-    except ReadError as err:
-        return FileResult(path, error=err)
-    return FileResult(path, report=validate_fast(ruleset, form, previous=previous))
+    return check_file(path, ruleset, previous, fast=True)
 
 
 def check_files(paths: Iterable[Path], ruleset: RuleSet, previous: FormData | None = None):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Iterable
 
 from ..formats import FORMATS, get_format
 from ..model import Finding, FormData
@@ -94,17 +95,22 @@ class RuleSet:
     def validate(self, form: FormData, previous: FormData | None = None,
                  agencies: FormData | None = None) -> Report:
         """Every failing instance of every rule for this form's format."""
-        env = {"": form.values}
-        if previous is not None:
-            env["prev"] = previous.values
-        if agencies is not None:
-            env["agencies"] = agencies.values
-        findings = []
-        for compiled in self._compiled[form.format_id]:
-            finding = _judge(compiled, env, form)
-            if finding is not None:
-                findings.append(finding)
-        return Report(form, findings)
+        return judge_all(self._compiled[form.format_id], environment(form, previous, agencies), form)
+
+
+def environment(form: FormData, previous: FormData | None, agencies: FormData | None) -> dict:
+    """The values a condition may read: the form's own, and last year's or the agencies' when given."""
+    env = {"": form.values}
+    if previous is not None:
+        env["prev"] = previous.values
+    if agencies is not None:
+        env["agencies"] = agencies.values
+    return env
+
+
+def judge_all(compiled: Iterable[_Compiled], env, form: FormData) -> Report:
+    findings = (_judge(c, env, form) for c in compiled)
+    return Report(form, [f for f in findings if f is not None])
 
 
 def _judge(compiled: _Compiled, env, form: FormData) -> Finding | None:

@@ -7,7 +7,7 @@ variables. It is only used when every cell those instances read holds a plain
 number — the usual case — and only to *clear* instances: an instance it does not
 clear, every instance of a form with a blank or text cell, and every instance it
 cannot compile (text functions, division, last year's or the agencies' figures)
-are judged by the engine itself (``engine._judge``), so messages, order and
+are judged by the engine itself (``engine.judge_all``), so messages, order and
 findings are exactly the engine's.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from operator import itemgetter
 
 from ..formats import get_format
 from ..model import FormData
-from .engine import Report, RuleSet, _judge
+from .engine import Report, RuleSet, environment, judge_all
 from .expr import Binary, Call, Num, Str, Unary
 from .pyeval import _equal
 from .resolve import CellRef, Const
@@ -159,17 +159,8 @@ def validate_fast(ruleset: RuleSet, form: FormData, previous: FormData | None = 
                   agencies: FormData | None = None) -> Report:
     """Exactly ``ruleset.validate(form, previous, agencies)``, without judging what surely passes."""
     rules = fast_rules(ruleset, form.format_id)
-    env = {"": form.values}
-    if previous is not None:
-        env["prev"] = previous.values
-    if agencies is not None:
-        env["agencies"] = agencies.values
+    env = environment(form, previous, agencies)
     judged = set(rules.suspects(form.values))
     judged.update(rules.exact)
     judged.update(index for index, sources in rules.foreign if sources <= env.keys())
-    findings = []
-    for index in sorted(judged):
-        finding = _judge(rules.compiled[index], env, form)
-        if finding is not None:
-            findings.append(finding)
-    return Report(form, findings)
+    return judge_all((rules.compiled[index] for index in sorted(judged)), env, form)
