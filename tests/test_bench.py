@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from xxgk.bench.corpus import make_corpus
+from xxgk.bench.targets import verdicts
 from xxgk.readers import read_workbook
 from xxgk.rules import load_rules
 
@@ -59,3 +60,20 @@ def test_quick_benchmark_runs_and_writes_its_figures(tmp_path):
     assert figures["results"]["validate"]["runs"][0]["returncode"] == 1  # the faulty workbooks were found
     assert figures["ratios"]["validate_vs_naive"] > 0 and figures["corpus"]["faulty"] > 0
     assert "xxgk validate" in done.stdout and "naive" in done.stdout
+    assert len(figures["targets"]) == 8 and "目标" in done.stdout
+    smaller = json.loads(json.dumps(figures))
+    smaller["n"] = figures["n"] // 2
+    for name in ("validate", "consolidate"):
+        smaller["results"][name]["peak_tree_mb"] /= 2  # the larger run then used twice the memory
+    flat = [v for v in verdicts(figures, smaller) if "内存平稳" in v["target"]]
+    assert [v["met"] for v in flat] == [False, True] and flat[0]["measured"] == pytest.approx(2, rel=0.05)
+
+
+def test_targets_are_judged_in_the_right_direction():
+    figures = {"n": 10, "ratios": {"validate_vs_naive": 20, "consolidate_vs_naive": 10,
+                                   "validate_time_vs_floor": 3, "consolidate_time_vs_floor": 5},
+               "single_file_validate_seconds": 0.4,
+               "results": {name: {"workbooks_per_second": rate, "peak_tree_mb": 100, "peak_rss_mb": 50}
+                           for name, rate in (("validate", 2000), ("consolidate", 1000))}}
+    met = {v["target"]: v["met"] for v in verdicts(figures)}
+    assert list(met.values()) == [True, False, True, False, True, False, True, True], met

@@ -14,7 +14,10 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def all_commands(group: click.Group, prefix: str = "xxgk"):
-    for name, command in group.commands.items():
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        assert command is not None and command.name == name, f"{prefix} {name} is not wired to its module"
         yield f"{prefix} {name}", command
         if isinstance(command, click.Group):
             yield from all_commands(command, f"{prefix} {name}")

@@ -13,7 +13,7 @@ handles it and stops the pool.
 from __future__ import annotations
 
 import copyreg
-import functools
+import itertools
 import multiprocessing
 import os
 import pickle
@@ -21,6 +21,7 @@ import signal
 import threading
 import time
 import traceback
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence, TypeVar
@@ -33,6 +34,7 @@ T = TypeVar("T")
 # Below this many files one process is quicker than starting workers.
 MIN_PARALLEL = 48
 CHUNK = 16
+WINDOW = 4  # chunks in flight per worker: enough to keep each busy, few enough to hold
 JOBS_VARIABLE = "XXGK_JOBS"  # 1 turns the workers off (for measuring, or a machine short of memory)
 
 _STATE: dict = {}  # what a worker needs: the rule set and last year's form
@@ -70,13 +72,34 @@ def map_ordered(func: Callable[[Path], T], paths: Sequence[Path], ruleset: RuleS
     # ProcessPoolExecutor, not Pool: a worker that dies breaks the run with an error, never a hang
     executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=initargs)
     try:
-        for packed in executor.map(functools.partial(_packed, func), paths, chunksize=CHUNK):
+        yield from _in_order(executor, func, paths, jobs * WINDOW)
+    finally:
+        # Waiting costs at most the chunks already running. Not waiting lets the interpreter's exit
+        # hook write to the pool's closed wake-up pipe, which prints a traceback (seen once here).
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _in_order(executor: ProcessPoolExecutor, func: Callable[[Path], T], paths: Sequence[Path],
+              window: int) -> Iterator[T]:
+    """Chunks submitted only ``window`` ahead of the one being read: however many files there are,
+    and however slowly the caller folds results, at most that many chunks' results wait in memory
+    (executor.map would submit every chunk at once and hold all results the caller has not taken)."""
+    chunks = (paths[start:start + CHUNK] for start in range(0, len(paths), CHUNK))
+    pending = deque(executor.submit(_packed_chunk, func, chunk) for chunk in itertools.islice(chunks, window))
+    while pending:
+        packed_results = pending.popleft().result()
+        following = next(chunks, None)
+        if following is not None:
+            pending.append(executor.submit(_packed_chunk, func, following))
+        for packed in packed_results:
             ok, value = pickle.loads(packed)
             if not ok:
                 raise value
             yield value
-    finally:
-        executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _packed_chunk(func: Callable[[Path], T], paths: Sequence[Path]) -> list[bytes]:
+    return [_packed(func, path) for path in paths]
 
 
 def _packed(func: Callable[[Path], T], path: Path) -> bytes:

@@ -22,6 +22,8 @@ from typing import Callable
 
 from .corpus import make_corpus
 from .measure import Measured, load_average, run
+from .targets import lines as target_lines
+from .targets import verdicts
 
 QUICK_N = 60
 
@@ -34,6 +36,7 @@ class Options:
     workdir: Path | None = None
     keep: bool = False
     bases: int = 40
+    smaller: dict | None = None  # an earlier run's figures at a smaller N: memory flatness is judged against it
 
 
 def run_bench(options: Options, say: Callable[[str], None] = print) -> dict:
@@ -80,7 +83,9 @@ def _bench(options: Options, work: Path, say) -> dict:
     single = Measured("validate_one", [python, "-m", "xxgk", "validate", corpus.files[0].name], 1)
     for _ in range(max(options.reps, 3)):
         single.runs.append(run([python, "-m", "xxgk", "validate", str(corpus.files[0])], cwd=work, env=env))
-    return _figures(options, corpus, measured, single, time.perf_counter() - started)
+    figures = _figures(options, corpus, measured, single, time.perf_counter() - started)
+    figures["targets"] = verdicts(figures, options.smaller)
+    return figures
 
 
 def _shown(command: list[str]) -> list[str]:
@@ -126,6 +131,8 @@ def table(figures: dict) -> str:
     lines.append(f"对 naive：validate {ratios['validate_vs_naive']}×，consolidate {ratios['consolidate_vs_naive']}×；"
                  f"用时为 floor 的：validate {ratios['validate_time_vs_floor']}×，"
                  f"consolidate {ratios['consolidate_time_vs_floor']}×")
+    if figures.get("targets"):
+        lines += ["目标（issue 7）：", *target_lines(figures["targets"])]
     return "\n".join(lines)
 
 

@@ -7,26 +7,32 @@ import click
 
 from .. import __version__
 
-# Each command lives in its own module and exposes ``command``.
-COMMAND_MODULES: list[str] = [
-    "rules_cmd",
-    "template_cmd",
-    "validate_cmd",
-    "consolidate_cmd",
-    "demo_cmd",
-    "import_cmd",
-    "audit_cmd",
-    "export_cmd",
-    "district_tool_cmd",
-    "bench_cmd",
-]
+# Each command lives in its own module and exposes ``command``; a module is imported only when its
+# command runs (or help lists it), so `xxgk validate` does not pay for the importer or the bench.
+COMMAND_MODULES: dict[str, str] = {
+    "rules": "rules_cmd",
+    "template": "template_cmd",
+    "validate": "validate_cmd",
+    "consolidate": "consolidate_cmd",
+    "demo": "demo_cmd",
+    "import": "import_cmd",
+    "audit": "audit_cmd",
+    "export": "export_cmd",
+    "district-tool": "district_tool_cmd",
+    "bench": "bench_cmd",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMAND_MODULES)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        module = COMMAND_MODULES.get(name)
+        return importlib.import_module(f"{__name__}.{module}").command if module else None
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="xxgk")
 def main() -> None:
     """xxgk：政府信息公开工作年度报告的模板、校验与汇总工具。"""
-
-
-for _name in COMMAND_MODULES:
-    main.add_command(importlib.import_module(f"{__name__}.{_name}").command)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from .common import friendly_errors
+from .common import fail, friendly_errors
 
 
 @click.command("bench")
@@ -17,17 +17,32 @@ from .common import friendly_errors
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=Path("bench.json"),
               show_default=True, help="结果写入的 JSON 文件。")
 @click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), help="语料和输出放在这里（保留）；默认用临时文件夹。")
+@click.option("--against", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="较小 N 的一次结果（JSON），用来判断内存是否平稳（大 N 的峰值不超过它的 1.5 倍）。")
 @friendly_errors
-def command(n, quick, reps, baseline_n, json_path, workdir) -> None:
+def command(n, quick, reps, baseline_n, json_path, workdir, against) -> None:
     """生成 N 个已填报的工作簿，测量 xxgk validate、xxgk consolidate、naive openpyxl 基线和解压下限的速度与内存。"""
     from ..bench import QUICK_N, Options, run_bench, table, write_json
     from ..fileio import atomic_path
 
     options = Options(n=QUICK_N if quick else n, reps=1 if quick else reps,
                       baseline_n=min(baseline_n, 20) if quick else baseline_n, workdir=workdir,
-                      keep=workdir is not None, bases=8 if quick else 40)
+                      keep=workdir is not None, bases=8 if quick else 40, smaller=_earlier(against))
     figures = run_bench(options, say=lambda text: click.echo(text, err=True))
     click.echo(table(figures))
     with atomic_path(json_path) as tmp:
         write_json(figures, tmp)
     click.echo(f"已写入 {json_path}")
+
+
+def _earlier(path: Path | None) -> dict | None:
+    if path is None:
+        return None
+    import json
+
+    try:
+        figures = json.loads(path.read_text(encoding="utf-8"))
+        figures["n"], figures["results"]["validate"]["peak_tree_mb"]  # noqa: B018 - the fields compared
+    except (OSError, ValueError, KeyError, TypeError):
+        fail(f"{path} 不是 xxgk bench 写出的结果文件。")
+    return figures

@@ -50,7 +50,8 @@ class _Generator:
         if isinstance(node, Unary) and node.op == "not":
             return f"(not {self.truth(node.operand)})"
         if isinstance(node, Binary) and node.op in ("==", "!="):
-            test = f"_eq({self.number(node.left)}, {self.number(node.right)})"
+            left, right = self.number(node.left), self.number(node.right)
+            test = f"({left} == {right} or _eq({left}, {right}))"  # exact equality is the usual case
             return test if node.op == "==" else f"(not {test})"
         if isinstance(node, Binary) and node.op in _COMPARE:
             return f"({self.number(node.left)} {node.op} {self.number(node.right)})"
@@ -114,6 +115,9 @@ class FastRules:
                 continue
             variables = generator.variables
             lines.append(f"    if not {test}: bad.append({index})")
+        self.foreign_by_sources: dict[frozenset, list[int]] = {}
+        for index, sources in self.foreign:
+            self.foreign_by_sources.setdefault(frozenset(sources), []).append(index)
         self.keys = tuple(variables)
         self.read = itemgetter(*self.keys) if len(self.keys) > 1 else (lambda values: (values[self.keys[0]],))
         self.generated = [index for index in range(len(self.compiled))
@@ -162,5 +166,7 @@ def validate_fast(ruleset: RuleSet, form: FormData, previous: FormData | None = 
     env = environment(form, previous, agencies)
     judged = set(rules.suspects(form.values))
     judged.update(rules.exact)
-    judged.update(index for index, sources in rules.foreign if sources <= env.keys())
+    for sources, indexes in rules.foreign_by_sources.items():
+        if sources <= env.keys():
+            judged.update(indexes)
     return judge_all((rules.compiled[index] for index in sorted(judged)), env, form)
