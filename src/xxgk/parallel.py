@@ -91,26 +91,38 @@ def _in_order(executor: ProcessPoolExecutor, func: Callable[[Path], T], paths: S
         following = next(chunks, None)
         if following is not None:
             pending.append(executor.submit(_packed_chunk, func, following))
-        for packed in packed_results:
-            ok, value = pickle.loads(packed)
+        for ok, value in pickle.loads(packed_results):
             if not ok:
                 raise value
             yield value
 
 
-def _packed_chunk(func: Callable[[Path], T], paths: Sequence[Path]) -> list[bytes]:
-    return [_packed(func, path) for path in paths]
-
-
-def _packed(func: Callable[[Path], T], path: Path) -> bytes:
-    """``func(path)`` pickled by the worker itself, so whatever it returns or raises reaches the parent."""
+def _packed_chunk(func: Callable[[Path], T], paths: Sequence[Path]) -> bytes:
+    """A chunk's outcomes pickled by the worker itself in one go (strings and keys shared by the
+    chunk's results travel once), so whatever each call returns or raises reaches the parent."""
+    outcomes = [_outcome(func, path) for path in paths]
     try:
-        return pickle.dumps((True, func(path)), pickle.HIGHEST_PROTOCOL)
+        return pickle.dumps(outcomes, pickle.HIGHEST_PROTOCOL)
+    except Exception:  # one outcome does not pickle: the others still travel as they are
+        return pickle.dumps([_picklable(outcome, path) for outcome, path in zip(outcomes, paths)],
+                            pickle.HIGHEST_PROTOCOL)
+
+
+def _outcome(func: Callable[[Path], T], path: Path) -> tuple[bool, object]:
+    try:
+        return True, func(path)
     except Exception as err:  # raised again in the parent, as a serial run would raise it
-        try:
-            return pickle.dumps((False, err), pickle.HIGHEST_PROTOCOL)
-        except Exception:
-            return pickle.dumps((False, RuntimeError(f"{path}: {traceback.format_exc()}")))
+        return False, err
+
+
+def _picklable(outcome: tuple[bool, object], path: Path) -> tuple[bool, object]:
+    try:
+        pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
+        return outcome
+    except Exception as err:
+        ok, value = outcome
+        cause = f"{value!r}" if ok else "".join(traceback.format_exception(value))
+        return False, RuntimeError(f"{path}: {cause}\n({err})")
 
 
 def _rebuild_read_error(path: str, kind: str, message: str) -> ReadError:
