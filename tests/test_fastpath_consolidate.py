@@ -140,3 +140,66 @@ def test_consolidate_in_process_matches_the_subprocess(folder, summary, tmp_path
     output = tmp_path / "again.xlsx"
     consolidate([folder], output, year=YEAR)
     assert detail_rows(output) == detail_rows(summary)
+
+
+def test_figure_cells_of_a_row_of_numbers_are_those_cell_by_cell():
+    """figures_xml's one-call path for numbers writes what ``_cell`` writes, and anything else goes by ``_cell``."""
+    from xxgk.consolidate.detail_stream import NUMBER_MARK, _cell, _template, figures_xml
+    from xxgk.model import CellError
+
+    refs, _ = _template(F2021)
+    rng = random.Random(5)
+    numbers = [rng.choice([0, 7, 10**15, 2**53 + 1, -3, 0.1 + 0.2, 1e-7, 12345.678, 1e21]) for _ in refs]
+    odd = list(numbers)
+    odd[3:9] = [None, "文字 & <b>", True, CellError("#DIV/0!"), float("nan"), float("inf")]
+    for cells in (numbers, odd):
+        expected = "".join(_cell(ref, NUMBER_MARK, value) for ref, value in zip(refs, cells)).encode()
+        assert figures_xml(F2021, tuple(cells)) == expected
+        assert figures_xml(F2021, dict(zip(F2021.cells, cells))) == expected
+
+
+def test_top_agencies_are_ranked_as_sorting_all_would():
+    from xxgk.consolidate.gather import fold
+    from xxgk.model import FormData
+
+    rng = random.Random(9)
+    named = []
+    for i in range(40):
+        values = {key: 0 for key in F2021.cells}
+        values["t3.new.total"] = rng.choice([0, 5, 5, 9, 12.5, "x", None])
+        named.append((FormData(source=str(i), format_id="2021", values=values), rng.choice("丙乙甲丁")))
+    sums, top = fold(F2021, named, 10)
+    number = lambda v: v if isinstance(v, (int, float)) and not isinstance(v, bool) else 0  # noqa: E731
+    ranked = sorted(range(len(named)), key=lambda i: (-number(named[i][0].values["t3.new.total"]), named[i][1]))
+    assert top == [(i, number(named[i][0].values["t3.new.total"])) for i in ranked[:10]]
+    assert sums == sum_forms(F2021, [form for form, _ in named])
+
+
+def test_status_rows_streamed_keep_links_colours_and_heights(tmp_path):
+    """报送情况 is streamed: each file linked (but not through a folder whose name holds #), each status
+    in its colour, every row tall enough — read back by openpyxl, independently of the writer."""
+    from xxgk.consolidate.sheets import STATUS_COLOURS
+    from xxgk.template.sizing import MIN_ROW_PT
+
+    folder = tmp_path / "报送"
+    odd = folder / "第#1批"
+    odd.mkdir(parents=True)
+    build(folder / "a.xlsx", "甲局", 1)
+    build(odd / "b.xlsx", "乙局", 2)
+    build(folder / "c.xlsx", "丙局", 3, year=YEAR - 1)
+    (folder / "d.xlsx").write_bytes(b"not a workbook")
+    output = tmp_path / "汇总.xlsx"
+    result = consolidate([folder], output, year=YEAR)
+    sheet = openpyxl.load_workbook(output)["报送情况"]
+    rows = list(sheet.iter_rows(min_row=2))
+    assert [row[1].value for row in rows] == [e.path.name for e in result.entries]
+    for row, entry in zip(rows, result.entries):
+        link = row[1].hyperlink
+        if "#" in str(entry.path):
+            assert link is None
+        else:
+            assert (output.parent / link.target.replace("\\", "/")).resolve() == entry.path.resolve()
+        assert row[5].value == entry.status
+        assert row[5].fill.fgColor.rgb[-6:] == STATUS_COLOURS[entry.status][0][1:]
+        assert sheet.row_dimensions[row[0].row].height >= MIN_ROW_PT
+        assert row[0].value == row[0].row - 1 and row[9].value == "\n".join(entry.messages)

@@ -18,13 +18,16 @@ from ..rules import RuleSet, live_checks_for, load_rules
 from ..model import FormData
 from ..rules.fastpath import validate_fast
 from .discover import Discovery, discover
-from .gather import read_entries, sum_forms
+from .gather import fold, read_entries
 from .identity import date_of, text_of, year_of
+from .labels import TOP_AGENCIES
 from .policy import apply_policy, common_year, missing_agencies
 from .previous import PreviousIndex, load_previous
+from .spool import Spool, loaded
 from .result import STATUSES, UNREADABLE, ConsolidationResult, Entry, MissingAgency
 
 Progress = Callable[[int, int, Path], None]
+NO_PREVIOUS = "未找到该单位的上年报表，未做跨年核对"
 
 __all__ = ["consolidate", "ConsolidationResult", "Entry", "MissingAgency", "STATUSES"]
 
@@ -43,17 +46,22 @@ def consolidate(inputs: Sequence[Path], output: Path, *, year: int | None = None
     ruleset = ruleset or load_rules()
     found = _discover(inputs, output)
     roster_entries = _read_roster(roster) if roster is not None else None
-    entries = read_entries(found.files, ruleset, progress)  # in worker processes, already judged
+    # last year's figures go to the workers when they need not wait for the year (a summary, or --year)
+    early = previous is not None and (year is not None or not Path(previous).is_dir())
+    last_year = load_previous(Path(previous), year) if early else None
+    spool = Spool()  # each agency's figures wait on disk, not in memory
+    entries = read_entries(found.files, ruleset, progress, spool, last_year)  # in workers, already judged
     year = year or common_year(entries) or dt.date.today().year - 1
     fmt = format_for_year(year)
     if fmt is None:
         raise XxgkError(f"{year} 年度没有对应的国家报表格式（最早为 2019 年度），请检查 --year。")
-    last_year = load_previous(Path(previous), year) if previous is not None else None
-    for entry in entries:
-        _judge(entry, ruleset, last_year)
+    if previous is not None and not early:  # last year's workbooks in a folder: which year is known only now
+        last_year = load_previous(Path(previous), year)
+        for entry in entries:
+            _judge(entry, ruleset, last_year)
     apply_policy(entries, year, fmt, exclude_invalid)
     included = [e for e in entries if e.included]
-    sums = sum_forms(fmt, (e.form for e in included))
+    sums, top = fold(fmt, ((e.form, e.agency) for e in included), TOP_AGENCIES)
     result = ConsolidationResult(output=output, year=year, format_id=fmt.id,
                                  district=district or f"汇总（{len(included)} 个单位）",
                                  entries=entries, skipped=found.skipped)
@@ -61,7 +69,9 @@ def consolidate(inputs: Sequence[Path], output: Path, *, year: int | None = None
         result.missing = missing_agencies(roster_entries, entries)
     from .build import summary_problems, write_summary  # the XlsxWriter side, kept out of the logic
 
-    unstreamed = write_summary(result, fmt, sums, live_checks_for(fmt, ruleset), roster_entries is not None)
+    top_entries = [(included[position], new) for position, new in top]
+    unstreamed = write_summary(result, fmt, sums, top_entries, live_checks_for(fmt, ruleset),
+                               roster_entries is not None)
     result.summary_problems = [f.message for f in summary_problems(output, fmt, sums, ruleset, unstreamed)]
     result.seconds = time.perf_counter() - started
     return result
@@ -92,14 +102,24 @@ def read_entry(path: Path, read: Callable[[Path], FormData] = read_workbook) -> 
                  format_id=form.format_id, filled=date_of(values.get("cover.date")), modified=modified, form=form)
 
 
-def _judge(entry: Entry, ruleset: RuleSet, last_year: PreviousIndex | None) -> None:
-    if entry.form is None or (entry.report is not None and last_year is None):
-        return  # judged while read, and there is no last year to judge against
+def judge(entry: Entry, ruleset: RuleSet, last_year: PreviousIndex | None) -> None:
+    """Judge a read entry against last year's figures of its agency (noting when there are none)."""
     previous = last_year.find(entry.agency, entry.credit_code) if last_year is not None else None
     entry.report = validate_fast(ruleset, entry.form, previous=previous)
     entry.status = entry.report.status
     if last_year is not None and previous is None:
-        entry.note = "未找到该单位的上年报表，未做跨年核对"
+        entry.note = NO_PREVIOUS
+
+
+def _judge(entry: Entry, ruleset: RuleSet, last_year: PreviousIndex) -> None:
+    if entry.form is None:
+        return
+    spooled = entry.form.values
+    entry.form.values = loaded(spooled)  # in memory only while judged
+    try:
+        judge(entry, ruleset, last_year)
+    finally:
+        entry.form.values = spooled
 
 
 def _check_output(output: Path) -> None:

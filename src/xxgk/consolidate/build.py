@@ -7,7 +7,9 @@ previous summary stays untouched until the new one is complete.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Sequence
 
@@ -17,9 +19,9 @@ from ..readers import read_workbook
 from ..rules import RuleSet
 from ..template import build_workbook
 from .charts import ChartWriter
-from .detail_stream import splice
-from .labels import SHEET_DETAIL
-from .result import ConsolidationResult
+from .detail_stream import detail_member, detail_part, splice
+from .labels import SHEET_DETAIL, SHEET_FINDINGS, SHEET_STATUS
+from .result import ConsolidationResult, Entry
 from .sheets import SheetWriter
 from .sums import agencies_form
 
@@ -29,25 +31,37 @@ def cover_values(result: ConsolidationResult) -> dict:
             "cover.date": dt.date.today().isoformat()}
 
 
-def write_summary(result: ConsolidationResult, fmt: Format, sums: dict, checks: Sequence[LiveCheck],
-                  roster_given: bool) -> bytes:
-    """Write the summary; return it as it was before 分单位明细's rows went in (for ``summary_problems``)."""
+def write_summary(result: ConsolidationResult, fmt: Format, sums: dict, top: Sequence[tuple[Entry, object]],
+                  checks: Sequence[LiveCheck], roster_given: bool) -> bytes:
+    """Write the summary; return it as it was before the streamed rows went in (for ``summary_problems``).
+
+    ``top`` are the agencies with the most new applications, with that number (``gather.fold``).
+    """
     included = [e for e in result.entries if e.included]
     title = f"{result.district} {result.year} 年度政府信息公开工作年度报告 汇总图表（{len(included)} 个单位）"
 
     written = {}
 
     def extend(workbook) -> None:
-        ChartWriter(workbook, fmt, sums, included, title).write()
+        ChartWriter(workbook, fmt, sums, top, title).write()
         sheets = written["sheets"] = SheetWriter(workbook, result, fmt)
         sheets.status_sheet()
         sheets.missing_sheet(roster_given)
         sheets.detail_sheet()
         sheets.findings_sheet()
 
-    def write(data: bytes, target: Path) -> None:  # 分单位明细's rows go straight into the file
+    def write(data: bytes, target: Path) -> None:  # the rows of 报送情况, 分单位明细, 问题清单 go straight in
         written["data"] = data
-        splice(data, target, SHEET_DETAIL, written["sheets"].detail_rows)
+        sheets = written["sheets"]
+        status = sheets.status_rows
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            member = {name: detail_member(archive, name) for name in (SHEET_STATUS, SHEET_DETAIL, SHEET_FINDINGS)}
+        rels = member[SHEET_STATUS].replace("worksheets/", "worksheets/_rels/", 1) + ".rels"
+        parts = {member[SHEET_STATUS]: status.sheet, member[SHEET_DETAIL]: detail_part(sheets.detail_rows)}
+        if sheets.finding_rows_part is not None:
+            parts[member[SHEET_FINDINGS]] = sheets.finding_rows_part.sheet
+        splice(data, target, parts,
+               lambda: {rels: lambda _xml, out: status.relationships(out)} if status.linked else {})
 
     build_workbook(result.output, fmt, live_checks=checks, values={**sums, **cover_values(result)}, extend=extend,
                    write=write)

@@ -13,13 +13,12 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ..formats import Format, defined_name
-from .labels import SHEET_CHARTS
+from .labels import SHEET_CHARTS, TOP_AGENCIES
 from .result import Entry
 from .sheets import clip
 from .style import Styles
 from .sums import number
 
-TOP_AGENCIES = 10
 BLOCK_ROWS = 22  # rows per chart block; the chart is drawn over about 20 of them
 CHART_COL = 6
 CHART_SIZE = {"width": 620, "height": 400}
@@ -45,11 +44,12 @@ def outcome_categories(fmt: Format) -> list[tuple[str, list[str]]]:
 
 
 class ChartWriter:
-    def __init__(self, workbook: Workbook, fmt: Format, sums: dict, included: Sequence[Entry], title: str):
+    def __init__(self, workbook: Workbook, fmt: Format, sums: dict, top: Sequence[tuple[Entry, object]],
+                 title: str):
         self.workbook = workbook
         self.fmt = fmt
         self.sums = sums
-        self.included = included
+        self.top = top  # (agency, its t3.new.total), most first: gather.fold ranks them while summing
         self.styles = Styles(workbook)
         self.sheet: Worksheet = workbook.add_worksheet(SHEET_CHARTS)
         self.title = title
@@ -130,12 +130,10 @@ class ChartWriter:
     def top_agencies(self, top: int) -> None:
         self.block_head(top, f"三、新收申请最多的单位（前 {TOP_AGENCIES} 名）", ("单位", "新收申请"))
         first = top + 2
-        ranked = sorted(self.included, key=lambda e: (-(number(e.form.values.get("t3.new.total")) or 0), e.agency))
-        ranked = ranked[:TOP_AGENCIES]
-        for i, entry in enumerate(ranked):
+        ranked = self.top[:TOP_AGENCIES]
+        for i, (entry, new) in enumerate(ranked):
             self.sheet.write_string(first + i, 0, clip(entry.agency), self.styles.label)
-            self.sheet.write_number(first + i, 1, number(entry.form.values.get("t3.new.total")) or 0,
-                                    self.styles.cell)
+            self.sheet.write_number(first + i, 1, new, self.styles.cell)
         if not ranked:
             self.sheet.write_string(first, 0, "（没有纳入汇总的单位）", self.styles.label)
             return

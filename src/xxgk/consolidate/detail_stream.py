@@ -7,20 +7,27 @@ workbook is done, ``splice`` copies it into the output file and replaces the
 probe row by the real rows, generated here one by one and compressed on the fly.
 The style ids are read off the probe row, so they are whatever XlsxWriter chose.
 
+The 205 figure cells of a row are made in the worker that read the workbook
+(``figures_xml``: one ``str.format`` for a row of numbers) and wait in the
+spool with placeholders for the row number and style; the summary process
+only adds the five text cells and fills the placeholders in.
+
 Text is written as inline strings, escaped as XlsxWriter escapes text (control
 characters as ``_xHHHH_``, ``&<>``): never a formula, whatever an agency typed.
 """
 from __future__ import annotations
 
+import math
 import re
 import zipfile
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from ..formats import Format
 from ..model import CellError, Value
 from ..readers.refs import column_letters
 from .identity import NO_NAME
+from .labels import DETAIL_FIXED
 from .result import Entry
 
 PROBE_ROW = 1  # 0-based: the row just below the header
@@ -50,29 +57,72 @@ def text_xml(text: str) -> str:
     return f'<is><t{space}>{text}</t></is>'
 
 
+ROW_MARK, NUMBER_MARK = "\x00", "\x01"  # placeholders: control characters never survive ``text_xml``
+
+
 class DetailRows:
     """The XML of every agency row, made as it is written."""
 
     def __init__(self, entries: Sequence[Entry], fmt: Format, fixed: int):
         self.entries = entries
-        self.keys = list(fmt.cells)
+        self.fmt = fmt
         self.fixed = fixed
-        self.columns = [column_letters(c + 1) for c in range(fixed + len(self.keys))]
+        self.columns = [column_letters(c + 1) for c in range(fixed + len(fmt.cells))]
 
     @property
     def last_cell(self) -> str:
         return f"{self.columns[-1]}{len(self.entries) + 1}"
 
     def rows(self, text_style: bytes, number_style: bytes) -> Iterator[bytes]:
-        text_s, number_s = text_style.decode(), number_style.decode()
-        figures = self.columns[self.fixed:]
+        text_s, mark = text_style.decode(), ROW_MARK.encode()
+        fixed_refs = [col + ROW_MARK for col in self.columns[:self.fixed]]
         for number, entry in enumerate(self.entries, start=2):
-            values = entry.form.values
-            row = str(number)
             fixed = (entry.agency or NO_NAME, entry.credit_code, entry.year, entry.status, entry.path.name)
-            cells = [_cell(col + row, text_s, value) for col, value in zip(self.columns, fixed)]
-            cells += [_cell(col + row, number_s, values.get(key)) for col, key in zip(figures, self.keys)]
-            yield f'<row r="{row}">{"".join(cells)}</row>'.encode("utf-8")
+            head = "".join([_cell(ref, text_s, value) for ref, value in zip(fixed_refs, fixed)])
+            row = b"".join((b'<row r="\x00">', head.encode("utf-8"), _figures_of(entry, self.fmt), b"</row>"))
+            yield row.replace(mark, str(number).encode()).replace(NUMBER_MARK.encode(), number_style)
+
+
+def _figures_of(entry: Entry, fmt: Format) -> bytes:
+    """The entry's figure cells: spooled by the worker that read it, or made now."""
+    values = entry.form.values
+    if hasattr(values, "figures"):
+        return values.figures()
+    return figures_xml(fmt, values)
+
+
+_TEMPLATES: dict[str, tuple[list[str], str]] = {}
+
+
+def _template(fmt: Format) -> tuple[list[str], str]:
+    """Per format: the figure cells' references, and the format string of a row of finite numbers."""
+    if fmt.id not in _TEMPLATES:
+        first = len(DETAIL_FIXED)
+        refs = [column_letters(first + c + 1) + ROW_MARK for c in range(len(fmt.cells))]
+        numbers = "".join(f'<c r="{ref}" s="{NUMBER_MARK}"><v>{{{i}:.16G}}</v></c>' for i, ref in enumerate(refs))
+        _TEMPLATES[fmt.id] = refs, numbers
+    return _TEMPLATES[fmt.id]
+
+
+def figures_xml(fmt: Format, values) -> bytes:
+    """The figure cells of one detail row, with ROW_MARK for its row number and NUMBER_MARK for the style.
+
+    ``values`` is a Mapping of the form's values or, faster, the figures alone in
+    ``fmt.cells`` order (a tuple). A row of finite numbers — nearly every row —
+    is one ``str.format`` call; anything else goes cell by cell through ``_cell``.
+    """
+    refs, numbers = _template(fmt)
+    cells = values if isinstance(values, tuple) else tuple(values.get(key) for key in fmt.cells)
+    kinds = set(map(type, cells))
+    try:
+        if kinds <= _NUMBERS and (float not in kinds or all(map(math.isfinite, cells))):
+            return numbers.format(*cells).encode()
+    except OverflowError:  # an integer beyond float: let _cell say so as before
+        pass
+    return "".join([_cell(ref, NUMBER_MARK, value) for ref, value in zip(refs, cells)]).encode("utf-8")
+
+
+_NUMBERS = frozenset({int, float})
 
 
 def _cell(ref: str, style: str, value: Value) -> str:
@@ -99,26 +149,47 @@ def detail_member(archive: zipfile.ZipFile, sheet_name: str) -> str:
     return "xl/" + target.lstrip("/").removeprefix("xl/")
 
 
-def splice(data: bytes, target: Path, sheet_name: str, detail: DetailRows) -> None:
-    """Write workbook ``data`` to ``target`` with the probe row of ``sheet_name`` replaced by ``detail``."""
+Part = Callable[[bytes, Callable[[bytes], object]], None]  # (XlsxWriter's XML of a part, write)
+
+
+def splice(data: bytes, target: Path, parts: dict[str, Part],
+           added: Callable[[], dict[str, Part]] | None = None) -> None:
+    """Write workbook ``data`` to ``target``, each member named in ``parts`` written by its function.
+
+    ``added()``, asked once the rest is written, gives members that are not in
+    ``data`` (a sheet's relationships, known only once the sheet was streamed).
+    """
     import io
 
     with zipfile.ZipFile(io.BytesIO(data)) as source, \
             zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-        member = detail_member(source, sheet_name)
         for info in source.infolist():
-            if info.filename != member:
+            if info.filename in parts:
+                _stream_member(out, info.filename, info.date_time, parts[info.filename], source.read(info))
+            else:
                 out.writestr(info, source.read(info))
-                continue
-            head, tail, styles = _around_probe(source.read(info), detail)
-            streamed = zipfile.ZipInfo(info.filename, info.date_time)
-            streamed.compress_type = zipfile.ZIP_DEFLATED
-            streamed._compresslevel = DETAIL_LEVEL  # noqa: SLF001 - zipfile's per-member level (3.7+)
-            with out.open(streamed, "w", force_zip64=True) as stream:
-                stream.write(head)
-                for chunk in _batched(detail.rows(*styles)):
-                    stream.write(chunk)
-                stream.write(tail)
+        stamp = source.infolist()[0].date_time
+        for name, part in (added() if added else {}).items():
+            _stream_member(out, name, stamp, part, b"")
+
+
+def _stream_member(out: zipfile.ZipFile, name: str, stamp: tuple, part: Part, xml: bytes) -> None:
+    streamed = zipfile.ZipInfo(name, stamp)
+    streamed.compress_type = zipfile.ZIP_DEFLATED
+    streamed._compresslevel = DETAIL_LEVEL  # noqa: SLF001 - zipfile's per-member level (3.7+)
+    with out.open(streamed, "w", force_zip64=True) as stream:
+        part(xml, stream.write)
+
+
+def detail_part(detail: DetailRows) -> Part:
+    """分单位明细's XML with the probe row replaced by every agency's row."""
+    def write_part(xml: bytes, write: Callable[[bytes], object]) -> None:
+        head, tail, styles = _around_probe(xml, detail)
+        write(head)
+        for chunk in _batched(detail.rows(*styles)):
+            write(chunk)
+        write(tail)
+    return write_part
 
 
 def _around_probe(xml: bytes, detail: DetailRows) -> tuple[bytes, bytes, tuple[bytes, bytes]]:

@@ -53,8 +53,8 @@ def discover(inputs: Sequence[Path], exclude: Iterable[Path] = (), sniff=None) -
     found = Discovery()
     seen: set[str] = set()
 
-    def take(path: Path, into: list[Path]) -> None:
-        key = _key(path)
+    def take(path: Path, into: list[Path], key: str | None = None) -> None:
+        key = key or _key(path)
         if key not in seen and key not in excluded:
             seen.add(key)
             into.append(path)
@@ -62,13 +62,13 @@ def discover(inputs: Sequence[Path], exclude: Iterable[Path] = (), sniff=None) -
     for item in inputs:
         item = Path(item)
         if item.is_dir():
-            for path in _walk(item):
+            for path, key in _walk(item):
                 if path.suffix.lower() in SPREADSHEET_SUFFIXES:
-                    take(path, found.files)
+                    take(path, found.files, key)
                 elif sniff is not None and sniff(path) in WORKBOOK_LIKE_KINDS:
-                    take(path, found.files)
+                    take(path, found.files, key)
                 else:
-                    take(path, found.skipped)
+                    take(path, found.skipped, key)
         elif item.exists() or item.is_symlink():
             take(item, found.files)
         else:
@@ -76,16 +76,51 @@ def discover(inputs: Sequence[Path], exclude: Iterable[Path] = (), sniff=None) -
     return found
 
 
-def _walk(folder: Path) -> list[Path]:
-    """Every plain file below ``folder``, sorted, leaving out noise and hidden folders."""
-    paths = []
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d.lower() not in SYSTEM_FOLDERS)
-        for name in sorted(names):
-            path = Path(root) / name
-            if not is_noise(path) and path.is_file():
-                paths.append(path)
-    return paths
+def _walk(folder: Path) -> list[tuple[Path, str]]:
+    """Every plain file below ``folder`` with its ``_key``, sorted, leaving out noise and hidden folders.
+
+    As ``os.walk`` (symlinked folders listed, not entered) but from the directory
+    entries alone: a province's 10,000 files cost no stat or realpath each — a
+    folder is resolved once and a file's key is made from it, unless the file is
+    itself a link.
+    """
+    found: list[tuple[Path, str]] = []
+    _walk_into(Path(folder), found)
+    return found
+
+
+def _walk_into(folder: Path, found: list[tuple[Path, str]]) -> None:
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:  # unreadable or vanished, as os.walk skips it
+        return
+    resolved = _key(folder)
+    folders = []
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if not entry.name.startswith(".") and entry.name.lower() not in SYSTEM_FOLDERS:
+                folders.append(entry)
+            continue
+        path = folder / entry.name
+        if is_noise(path) or not _is_file(entry):
+            continue
+        link = entry.is_symlink()
+        found.append((path, _key(path) if link else os.path.join(resolved, os.path.normcase(entry.name))))
+    for entry in folders:
+        if not entry.is_symlink():
+            _walk_into(folder / entry.name, found)
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def _key(path: Path) -> str:

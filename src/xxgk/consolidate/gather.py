@@ -2,16 +2,21 @@
 
 Each worker reads a file (fast reader, careful fallback) and judges it (fast
 rules, identical findings), then sends back the Entry with its FormData made
-compact: the values as one tuple in the format's key order (``FrozenValues``),
-and the cell addresses and formula sets — the same for every file made from
-one template — sent once per worker and shared by reference afterwards. So
-10,000 entries cost the summary process a few tens of megabytes, not gigabytes.
+compact: the values pickled into one bytes object together with their
+分单位明细 cells as XML (``spool.Packed``), and the cell addresses and formula
+sets — the same for every file made from one template — sent once per worker
+and shared by reference afterwards. The summary process appends the packed
+values to a spool on disk as they arrive and keeps only where they are, so
+10,000 entries cost it a few megabytes, not gigabytes.
 """
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 import os
+import pickle
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
@@ -20,8 +25,10 @@ from ..formats import Format, get_format
 from ..model import Value
 from ..parallel import map_ordered, worker_state
 from ..rules import RuleSet
+from .detail_stream import figures_xml
 from .result import Entry
-from .sums import _tidy
+from .spool import Packed, Spool, loaded
+from .sums import _tidy, number
 
 Progress = Callable[[int, int, Path], None]
 _KEY_INDEX: dict[str, dict[str, int]] = {}
@@ -68,17 +75,28 @@ class FrozenValues(Mapping):
         return FrozenValues, (self.format_id, self.cells)
 
 
-def read_entries(files: Sequence[Path], ruleset: RuleSet, progress: Progress | None) -> list[Entry]:
-    """One judged Entry per file, in order (``entry.report`` judged without last year's figures)."""
+def read_entries(files: Sequence[Path], ruleset: RuleSet, progress: Progress | None,
+                 spool: Spool | None = None, last_year=None) -> list[Entry]:
+    """One judged Entry per file, in order: judged against ``last_year`` (a previous.PreviousIndex) if given.
+
+    Each form's values are left in ``spool`` (a new one when not given): ``form.values``
+    is a SpooledValues, read back from disk when used.
+    """
+    spool = spool if spool is not None else Spool()
     shared: dict[tuple, object] = {}
     _SENT.clear()  # what an earlier run sent is not in this run's ``shared`` (and forked workers inherit it)
-    entries = []
-    for done, (entry, sent) in enumerate(map_ordered(_read_one, list(files), ruleset), start=1):
+    entries, files = [], list(files)
+    # map_ordered hands the workers one "previous" object: here, the whole index of last year's agencies
+    for done, (entry, sent) in enumerate(map_ordered(_read_one, files, ruleset, last_year), start=1):
         shared.update(sent)
+        entry.path = files[done - 1]  # the caller's Path, not a second copy of it per file
+        entry.status = sys.intern(entry.status)  # a few statuses and formats, shared by 10,000 entries
+        entry.format_id = sys.intern(entry.format_id)
         if entry.form is not None:
             form = entry.form
             form.addresses = shared[form.addresses]
             form.formulas = shared[form.formulas]
+            form.values = spool.add(form.values)
         entries.append(entry)
         if progress is not None:
             progress(done, len(files), entry.path)
@@ -102,35 +120,77 @@ def _token(content, sent: dict) -> tuple:
 
 def _read_one(path: Path) -> tuple[Entry, dict]:
     from ..readers.fast import read_form_fast
-    from ..rules.fastpath import validate_fast
-    from . import read_entry
+    from . import judge, read_entry
 
-    ruleset, _previous = worker_state()
+    ruleset, last_year = worker_state()
     entry = read_entry(path, read_form_fast)
     sent: dict = {}
     if entry.form is not None:
         form = entry.form
-        entry.report = validate_fast(ruleset, form)
-        entry.status = entry.report.status
-        form.values = FrozenValues.of(form.format_id, form.values)
+        judge(entry, ruleset, last_year)
+        form.values = pack(form.format_id, form.values)
         form.addresses = _token(form.addresses, sent)
         form.formulas = _token(form.formulas, sent)
     return entry, sent
 
 
+def pack(format_id: str, values: Mapping[str, Value]) -> Packed:
+    """The values pickled, with their 分单位明细 figure cells, for the trip to the summary process."""
+    compact = FrozenValues.of(format_id, values)
+    try:
+        fmt = get_format(format_id)
+    except Exception:  # not a format of ours: never included, so never in 分单位明细
+        return Packed(format_id, pickle.dumps(compact, pickle.HIGHEST_PROTOCOL), b"")
+    figures = compact.cells[len(fmt.cover_fields):] if isinstance(compact, FrozenValues) else compact
+    return Packed(format_id, pickle.dumps(compact, pickle.HIGHEST_PROTOCOL), figures_xml(fmt, figures))
+
+
 def sum_forms(fmt: Format, forms: Iterable) -> dict[str, int | float]:
     """``sums.sum_values``, with the same additions in the same order, reading FrozenValues directly."""
+    return fold(fmt, ((form, "") for form in forms), 0)[0]
+
+
+def fold(fmt: Format, named_forms: Iterable[tuple[object, str]], top: int) -> tuple[dict, list[tuple[int, object]]]:
+    """The sums of the forms and the ``top`` forms by new applications, in one pass.
+
+    ``named_forms`` are (form, agency name) pairs; the top list holds (position,
+    t3.new.total) in the order ``sorted`` by (falling total, name) gives, kept as
+    a bounded heap so a province costs no more than a county.
+    """
     keys = tuple(fmt.cells)
     offset = len(fmt.cover_fields)
+    new_total = keys.index("t3.new.total") if "t3.new.total" in keys else None
     totals: list = [0] * len(keys)
-    for form in forms:
-        values = form.values
+    heap: list = []
+    for position, (form, name) in enumerate(named_forms):
+        values = loaded(form.values)
         if isinstance(values, FrozenValues) and values.format_id == fmt.id:
             cells = values.cells[offset:]
         else:
             cells = tuple(values.get(key) for key in keys)
-        for position, value in enumerate(cells):
-            kind = type(value)
-            if kind is int or (kind is float and math.isfinite(value)):
-                totals[position] += value
-    return {key: _tidy(total) for key, total in zip(keys, totals)}
+        _add(totals, cells)
+        if top:
+            new = (number(cells[new_total]) if new_total is not None else None) or 0
+            item = _Largest((-new, name, position))
+            (heapq.heappush if len(heap) < top else heapq.heappushpop)(heap, item)
+    ranked = sorted(item.key for item in heap)
+    return {key: _tidy(total) for key, total in zip(keys, totals)}, [(p, -v) for v, _name, p in ranked]
+
+
+def _add(totals: list, cells: Sequence) -> None:
+    for position, value in enumerate(cells):
+        kind = type(value)
+        if kind is int or (kind is float and math.isfinite(value)):
+            totals[position] += value
+
+
+class _Largest:
+    """Heap item ordered backwards, so ``heapq`` (a min-heap) keeps the smallest keys."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: tuple):
+        self.key = key
+
+    def __lt__(self, other: "_Largest") -> bool:
+        return self.key > other.key

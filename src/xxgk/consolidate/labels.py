@@ -17,3 +17,5 @@ COL_YEAR = "报告年度"
 COL_STATUS = "状态"
 COL_FILE = "文件"
 DETAIL_FIXED = (COL_AGENCY, COL_CODE, COL_YEAR, COL_STATUS, COL_FILE)
+
+TOP_AGENCIES = 10  # agencies in 图表's chart of the most new applications (ranked while summing)

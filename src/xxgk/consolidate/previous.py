@@ -8,12 +8,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable, Iterator, Mapping
 
 from ..errors import ReadError, XxgkError
 from ..formats import get_format
 from ..model import FormData, Value
 from ..readers import detect_kind, read_workbook
 from .discover import discover
+from .gather import FrozenValues
+from .previous_summary import detail_part, read_summary
 from .identity import code_key, date_of, name_key, text_of, year_of
 from .labels import COL_AGENCY, COL_CODE, COL_YEAR, SHEET_DETAIL
 
@@ -45,8 +48,12 @@ class PreviousIndex:
         return len({id(f) for f in (*self.by_code.values(), *self.by_name.values())})
 
 
-def load_previous(path: Path, year: int) -> PreviousIndex:
-    """Index last year's forms under ``path``; XxgkError when nothing there can be used."""
+def load_previous(path: Path, year: int | None) -> PreviousIndex:
+    """Index last year's forms under ``path``; XxgkError when nothing there can be used.
+
+    ``year`` (this report year) picks last year's workbooks out of a folder; a
+    single file (last year's summary, or one workbook) is taken whatever its year.
+    """
     path = Path(path)
     index = PreviousIndex(path)
     if path.is_dir():
@@ -56,7 +63,8 @@ def load_previous(path: Path, year: int) -> PreviousIndex:
     else:
         raise XxgkError(f"{path}：上年报表（--previous）不存在。")
     if not len(index):
-        raise XxgkError(f"{path}：没有找到可读取的 {year - 1} 年度报表，无法进行跨年核对。")
+        which = f" {year - 1} 年度" if year is not None else "上年"
+        raise XxgkError(f"{path}：没有找到可读取的{which}报表，无法进行跨年核对。")
     return index
 
 
@@ -77,47 +85,44 @@ def _index_folder(index: PreviousIndex, folder: Path, year: int) -> None:
 
 
 def _index_file(index: PreviousIndex, file: Path) -> None:
+    member = detail_part(file)
     try:
-        form = read_workbook(file)
+        if member is None:
+            index.add(read_workbook(file))
+            return
+        form, rows = read_summary(file, member)  # a summary: its 分单位明细 may be beyond one part's limit
+        for agency in detail_forms(file, form.format_id, rows):
+            index.add(agency)
     except ReadError as err:
         raise XxgkError(f"上年报表无法读取：{err}") from None
-    agencies = detail_forms(file, form.format_id)
-    if agencies is None:
-        index.add(form)
-    for agency in agencies or ():
-        index.add(agency)
 
 
-def detail_forms(summary: Path, format_id: str) -> list[FormData] | None:
-    """Each agency's figures from a summary's 分单位明细, or None when the file has no such sheet.
-
-    Called only after read_workbook accepted the file, so its zip passed the size limits.
-    """
-    from python_calamine import CalamineWorkbook  # the reader of our own summary's extra sheet
-
-    try:
-        workbook = CalamineWorkbook.from_path(str(summary))
-        if SHEET_DETAIL not in workbook.sheet_names:
-            return None
-        rows = workbook.get_sheet_by_name(SHEET_DETAIL).to_python()
-    except Exception as err:  # calamine raises its own types for broken parts
-        raise XxgkError(f"{summary}：上年汇总表的“{SHEET_DETAIL}”无法读取（{err}）。") from None
-    if not rows:
-        return []
+def detail_forms(summary: Path, format_id: str, rows: Iterable[list]) -> Iterator[FormData]:
+    """Each agency's figures from the rows of a summary's 分单位明细 (header first), one by one."""
+    rows = iter(rows)
+    header = [text_of(h) for h in next(rows, [])]
     fmt = get_format(format_id)
     key_of = {cell.label: key for key, cell in fmt.cells.items()}
-    header = [str(h).strip() for h in rows[0]]
-    forms = []
-    for row in rows[1:]:
-        record = dict(zip(header, (_cell(v) for v in row)))
-        if not text_of(record.get(COL_AGENCY)):
+    columns = [(i, key_of[h]) for i, h in enumerate(header) if h in key_of]
+    fixed = {name: header.index(name) for name in (COL_AGENCY, COL_CODE, COL_YEAR) if name in header}
+    for row in rows:
+        def at(column: int | None) -> Value:
+            return _cell(row[column]) if column is not None and column < len(row) else None
+
+        agency = at(fixed.get(COL_AGENCY))
+        if not text_of(agency):
             continue
-        values = {key_of[h]: v for h, v in record.items() if h in key_of}
-        values.update({"cover.agency": record.get(COL_AGENCY), "cover.credit_code": record.get(COL_CODE),
-                       "cover.year": record.get(COL_YEAR)})
-        forms.append(FormData(source=f"{summary}（{SHEET_DETAIL}：{text_of(record.get(COL_AGENCY))}）",
-                              format_id=format_id, values=values))
-    return forms
+        values = {key: at(i) for i, key in columns}
+        values.update({"cover.agency": agency, "cover.credit_code": at(fixed.get(COL_CODE)),
+                       "cover.year": at(fixed.get(COL_YEAR))})
+        yield FormData(source=f"{summary}（{SHEET_DETAIL}：{text_of(agency)}）", format_id=format_id,
+                       values=_compact(format_id, values))
+
+
+def _compact(format_id: str, values: dict) -> Mapping[str, Value]:
+    """The values as one tuple in the format's order (a province of last year's agencies in little memory)."""
+    fmt = get_format(format_id)
+    return FrozenValues.of(format_id, {key: values.get(key) for key in (*fmt.cover_fields, *fmt.cells)})
 
 
 def _cell(value) -> Value:

@@ -17,6 +17,7 @@ from xlsxwriter.worksheet import Worksheet
 from ..formats import Format
 from ..model import CellError, Value
 from .detail_stream import DetailRows, write_probe
+from .status_stream import FindingRows, StatusRows, probe_statuses
 from .identity import NO_NAME
 from .labels import (COL_AGENCY, COL_CODE, COL_FILE, COL_STATUS, COL_YEAR, DETAIL_FIXED, SHEET_DETAIL,
                      SHEET_FINDINGS, SHEET_MISSING, SHEET_STATUS)
@@ -54,6 +55,7 @@ class SheetWriter:
         self.fmt = fmt
         self.styles = Styles(workbook)
         self.base = Path(result.output).resolve().parent
+        self._folders: dict[Path, str] = {}  # folder -> its path relative to the summary's folder
 
     def string(self, sheet: Worksheet, row: int, col: int, text: str, style=None) -> None:
         sheet.write_string(row, col, clip(str(text)), style or self.styles.cell)
@@ -101,38 +103,33 @@ class SheetWriter:
 
     # 报送情况 ----------------------------------------------------------------------------
     def status_sheet(self) -> None:
+        """The header, and a probe row per status style: the rows are streamed in (status_stream)."""
         sheet = self.workbook.add_worksheet(SHEET_STATUS)
         self.header(sheet, STATUS_COLUMNS)
-        for index, entry in enumerate(self.result.entries, start=1):
-            self.status_row(sheet, index, entry)
-        self.finish(sheet, len(self.result.entries), len(STATUS_COLUMNS))
+        entries = self.result.entries
+        for row, status in enumerate(probe_statuses(entries), start=1):
+            fill, font = STATUS_COLOURS.get(status, ("#FFFFFF", "#000000"))
+            if row == 1:
+                sheet.write_number(row, 0, 0, self.styles.cell)
+            sheet.write_string(row, 5, "probe", self.styles.status(fill, font))
+        self.status_rows = StatusRows(self.relative, entries, STATUS_COLUMNS)
+        self.finish(sheet, len(entries), len(STATUS_COLUMNS))
 
-    def status_row(self, sheet: Worksheet, row: int, entry: Entry) -> None:
-        fill, font = STATUS_COLOURS.get(entry.status, ("#FFFFFF", "#000000"))
-        status_style = self.styles.status(fill, font)
-        sheet.write_number(row, 0, row, self.styles.cell)
-        self.link(sheet, row, 1, entry.path)
-        self.value(sheet, row, 3, entry.year)
-        self.string(sheet, row, 5, entry.status, status_style)
-        for col, count in ((6, entry.errors), (7, entry.warnings), (8, entry.explained)):
-            sheet.write_number(row, col, count, self.styles.cell)
-        agency = entry.agency or (NO_NAME if entry.form is not None else "")
-        self.texts(sheet, row, ((2, agency), (4, entry.format_id), (9, "\n".join(entry.messages)),
-                                (10, entry.note), (1, entry.path.name)), STATUS_COLUMNS)
+    def relative(self, path: Path) -> str:
+        """``relpath(path.resolve(), base)``, resolving each folder once: a province has 10,000 files in a few."""
+        if os.path.islink(path):
+            return self._relative(path.resolve())
+        folder = path.parent
+        if folder not in self._folders:
+            self._folders[folder] = self._relative(folder.resolve())
+        inside = self._folders[folder]
+        return path.name if inside == "." else os.path.join(inside, path.name)
 
-    def link(self, sheet: Worksheet, row: int, col: int, path: Path) -> None:
-        """The file name as a hyperlink relationship to the file, relative to the summary's folder.
-
-        Relative, so the summary and the submissions can be moved together.
-        """
+    def _relative(self, resolved: Path) -> str:
         try:
-            target = os.path.relpath(Path(path).resolve(), self.base)
+            return os.path.relpath(resolved, self.base)
         except ValueError:  # another drive on Windows
-            target = str(Path(path).resolve())
-        if "#" in target or "%" in target or len(target) > 2000:  # would be read as an anchor / an escape
-            self.string(sheet, row, col, path.name)
-            return
-        sheet.write_url(row, col, "external:" + target, self.styles.link, clip(path.name), clip(target)[:250])
+            return str(resolved)
 
     # 未报送 ------------------------------------------------------------------------------
     def missing_sheet(self, roster_given: bool) -> None:
@@ -162,18 +159,17 @@ class SheetWriter:
 
     # 问题清单 ----------------------------------------------------------------------------
     def findings_sheet(self) -> None:
+        """The header and a probe row: the rows are streamed in (status_stream.FindingRows), if any."""
         sheet = self.workbook.add_worksheet(SHEET_FINDINGS)
         self.header(sheet, FINDING_COLUMNS)
-        row = 0
-        for entry in self.result.entries:
-            if not (entry.included or entry.status == EXCLUDED):
-                continue
-            for cells in self.finding_rows(entry):
-                row += 1
-                self.texts(sheet, row, tuple(enumerate(cells)), FINDING_COLUMNS)
-        if row == 0:
+        listed = [e for e in self.result.entries if e.included or e.status == EXCLUDED]
+        rows = FindingRows(listed, self.finding_rows, FINDING_COLUMNS)
+        self.finding_rows_part = rows if rows.count else None
+        if rows.count:
+            self.string(sheet, 1, 0, "probe")
+        else:
             self.string(sheet, 1, 0, "纳入汇总的报表没有发现问题。", self.styles.remark)
-        self.finish(sheet, row, len(FINDING_COLUMNS))
+        self.finish(sheet, rows.count, len(FINDING_COLUMNS))
 
     def finding_rows(self, entry: Entry) -> list[tuple[str, ...]]:
         form, rows = entry.form, []
