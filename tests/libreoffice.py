@@ -19,18 +19,11 @@ import zlib
 from pathlib import Path
 from typing import Sequence
 
+from xxgk.bench.spreadsheet import PROFILE_SETTINGS as _PROFILE_SETTINGS  # recalculate every formula on load
+
 SKIP_REASON = "LibreOffice (soffice) is not installed: apt-get install -y libreoffice-calc"
 PDFTOPPM_SKIP_REASON = "pdftoppm is not installed: apt-get install -y poppler-utils"
 TIMEOUT = 300
-
-# 0 = always recalculate on load, for OOXML and ODF files alike.
-_PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
- xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
 
 
 def soffice() -> str | None:

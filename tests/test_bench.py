@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from xxgk.bench import spreadsheet
 from xxgk.bench.corpus import make_corpus
 from xxgk.bench.targets import verdicts
 from xxgk.readers import read_workbook
@@ -35,6 +36,19 @@ def test_corpus_files_are_distinct_agencies_with_some_errors(corpus):
     assert all(len(f.values["cover.credit_code"]) == 18 for f in forms)
     failing = sum(bool(ruleset.validate(f).errors) for f in forms)
     assert failing == corpus.faulty > 0
+
+
+def test_copies_saved_by_a_spreadsheet_application_differ_in_their_checks_sheet(corpus):
+    """As every agency's Excel-saved file does: its 校验结果 messages quote its own name and figures."""
+    if not spreadsheet.available():
+        pytest.skip("LibreOffice (soffice) is not installed: the corpus keeps the template's own files")
+    assert corpus.app_saved_bases == corpus.bases - 1  # all but the openpyxl re-save
+    biggest = []
+    for path in corpus.files:
+        with zipfile.ZipFile(path) as archive:
+            sheets = [i for i in archive.infolist() if i.filename.startswith("xl/worksheets/")]
+            biggest.append(max(sheets, key=lambda info: info.file_size).CRC)
+    assert len(set(biggest)) >= len(corpus.files) - corpus.uncached
 
 
 def test_corpus_has_workbooks_without_cached_formula_values(corpus):

@@ -56,7 +56,8 @@ def _bench(options: Options, work: Path, say) -> dict:
     if folder.exists():
         shutil.rmtree(folder)
     corpus = make_corpus(folder, options.n, bases=options.bases)
-    say(f"语料：{options.n} 个工作簿（{corpus.bases} 个基础工作簿复制而成，{corpus.faulty} 个有错误，"
+    say(f"语料：{options.n} 个工作簿（{corpus.bases} 个基础工作簿复制而成，其中 {corpus.app_saved_bases} 个经 "
+        f"LibreOffice 重算另存，如同在表格软件中填好保存；{corpus.faulty} 个有错误，"
         f"{corpus.uncached} 个由 openpyxl 另存、公式无缓存值），用时 {time.perf_counter() - started:.1f} 秒")
     sample = work / "样本"
     if sample.exists():
@@ -101,6 +102,7 @@ def _figures(options: Options, corpus, measured: dict[str, Measured], single: Me
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
                     "load_average_after": load_average()},
         "corpus": {"files": len(corpus.files), "bases": corpus.bases, "faulty": corpus.faulty,
+                   "app_saved_bases": corpus.app_saved_bases,
                    "no_cached_values": corpus.uncached},
         "results": {name: m.as_dict() for name, m in measured.items()} | {"validate_one": single.as_dict()},
         "validate_then_consolidate": {

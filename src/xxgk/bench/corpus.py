@@ -16,6 +16,7 @@ copies are exactly what the template writes, at about a millisecond each.
 from __future__ import annotations
 
 import random
+import re
 import struct
 import zipfile
 import zlib
@@ -38,6 +39,7 @@ class Corpus:
     faulty: int = 0  # files copied from a base with errors
     uncached: int = 0  # files copied from the openpyxl-saved base (no cached formula values)
     bases: int = 0
+    app_saved_bases: int = 0  # bases recalculated and saved by LibreOffice, as a clerk's Excel saves them
 
 
 def base_name(index: int) -> str:
@@ -82,6 +84,17 @@ def build_bases(folder: Path, count: int, seed: int = 7) -> list[tuple[Path, boo
     return bases
 
 
+def resave_bases(bases: list[tuple[Path, bool, bool]]) -> int:
+    """Bases not already re-saved by openpyxl go through LibreOffice when it is installed; how many did."""
+    from . import spreadsheet
+
+    chosen = [path for path, _faulty, resaved in bases if not resaved]
+    if not spreadsheet.available():
+        return 0
+    spreadsheet.resave(chosen)
+    return len(chosen)
+
+
 def _resave_with_openpyxl(path: Path) -> None:
     import openpyxl
 
@@ -89,15 +102,17 @@ def _resave_with_openpyxl(path: Path) -> None:
     workbook.save(path)
 
 
-def make_corpus(folder: Path, n: int, bases: int = 40, seed: int = 7) -> Corpus:
+def make_corpus(folder: Path, n: int, bases: int = 40, seed: int = 7, spreadsheet_saved: bool = True) -> Corpus:
     """Write ``n`` agency workbooks into ``folder`` (created); bases go to ``folder``/../bases."""
     folder.mkdir(parents=True, exist_ok=True)
     base_folder = folder.parent / (folder.name + "_bases")
     base_folder.mkdir(exist_ok=True)
     made = build_bases(base_folder, max(1, min(bases, n)), seed)
+    saved_by_app = resave_bases(made) if spreadsheet_saved else 0
     templates = [(_ZipCopy(path, base_name(i), "BASE" + f"{i:014d}"), faulty, resaved)
                  for i, (path, faulty, resaved) in enumerate(made)]
     corpus = Corpus(folder, bases=len(made))
+    corpus.app_saved_bases = saved_by_app
     for index in range(n):
         copier, faulty, resaved = templates[index % len(templates)]
         path = folder / f"{index:05d}_{agency_name(index)}.xlsx"
@@ -116,6 +131,12 @@ class _ZipCopy:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             self.part, self.text, self.marks = _find_marks(archive, infos, name, code)
+            # A spreadsheet application also caches the name in the 校验结果 sheet's messages, so
+            # every agency's file differs there too: the copies must not share those bytes either.
+            self.echoes = {info.filename: archive.read(info).decode("utf-8") for info in infos
+                           if info.filename != self.part and info.filename.endswith(".xml")
+                           and f"“{name}”".encode() in archive.read(info)}
+        self.name = name
         self.members = [(info, _raw_member(data, info)) for info in infos]
 
     def write(self, target: Path, name: str, code: str) -> None:
@@ -124,8 +145,9 @@ class _ZipCopy:
         out, central = bytearray(), bytearray()
         for info, raw in self.members:
             crc, size, method = info.CRC, info.file_size, info.compress_type
-            if info.filename == self.part:
-                plain = text.encode("utf-8")
+            if info.filename == self.part or info.filename in self.echoes:
+                plain = (text if info.filename == self.part else
+                         self.echoes[info.filename].replace(f"“{self.name}”", f"“{escape(name)}”")).encode("utf-8")
                 compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
                 raw = compressor.compress(plain) + compressor.flush()
                 crc, size, method = zlib.crc32(plain), len(plain), zipfile.ZIP_DEFLATED
@@ -156,11 +178,24 @@ def _find_marks(archive: zipfile.ZipFile, infos, name: str, code: str):
     for info in infos:
         if not info.filename.endswith(".xml") or info.file_size > 200_000:
             continue
-        text = archive.read(info).decode("utf-8")
+        text = _plain_runs(archive.read(info).decode("utf-8"), name)
         for escape in (plain, charref):
             if text.count(f">{escape(name)}<") == 1 and text.count(f">{code}<") == 1:
                 return info.filename, text, ((escape(name), escape), (code, plain))
     raise ValueError(f"{archive.filename}: agency name and credit code not found exactly once")
+
+
+def _plain_runs(text: str, name: str) -> str:
+    """LibreOffice stores the name as rich runs, one per script's font: make it one plain entry."""
+    def plain(match: re.Match) -> str:
+        runs = "".join(_RUN_TEXT.findall(match.group(1)))
+        return f"<si><t>{name}</t></si>" if runs == name else match.group(0)
+
+    return _RICH_ENTRY.sub(plain, text) if "<r>" in text and name not in text else text
+
+
+_RICH_ENTRY = re.compile(r"<si>((?:<r>.*?</r>)+)</si>")
+_RUN_TEXT = re.compile(r"<t(?: [^>]*)?>([^<]*)</t>")
 
 
 def _raw_member(data: bytes, info: zipfile.ZipInfo) -> bytes:
