@@ -143,11 +143,13 @@ def test_the_explanation_and_hostile_text_come_through(corpus):
 
 
 def test_tampered_files_are_declined_or_read_exactly(corpus):
-    declined = 0
+    taken = set()
     for path in corpus["tampered"]:
         fast, _expected = assert_same_or_declined(path)
-        declined += fast is None
-    assert declined >= len(corpus["tampered"]) - 1  # only the entity edit is ordinary enough to take
+        if fast is not None:
+            taken.add(path.name)
+    # entities are ordinary XML; a cell written twice is read as the careful scan reads it (the later wins)
+    assert taken <= {"entity.xlsx", "twice.xlsx"}
 
 
 def test_entities_in_shared_strings_are_decoded_as_xml(corpus):

@@ -23,27 +23,36 @@ class FileResult:
         return "无法读取" if self.error else self.report.status
 
 
-def read_form(path: str | Path) -> FormData:
+def read_form(path: str | Path, *, explanations: bool = True) -> FormData:
     from .readers import read_workbook  # imported late: the reader is the heavy part
 
-    return read_workbook(path)
+    return read_workbook(path, explanations=explanations)
 
 
 def check_file(path: str | Path, ruleset: RuleSet, previous: FormData | None = None, *,
                fast: bool = False) -> FileResult:
-    """Read and judge one file. ``fast`` takes the fast reader and rules, which give the same result."""
+    """Read and judge one file. ``fast`` takes the fast reader and rules, which give the same result.
+
+    The 校验结果 sheet (most of a saved workbook's bytes) is read only when a warning fails: a
+    clerk's 说明 there can only mark a failing warning as explained, never change what fails.
+    """
     path = Path(path)
     try:
-        if fast:
-            from .readers.fast import read_form_fast
-            from .rules.fastpath import validate_fast
-
-            form = read_form_fast(path)
-            return FileResult(path, report=validate_fast(ruleset, form, previous=previous))
-        form = read_form(path)
+        report = _judge(path, ruleset, previous, fast, explanations=False)
+        if any(finding.severity == "warning" for finding in report.findings):
+            report = _judge(path, ruleset, previous, fast, explanations=True)
     except ReadError as err:
         return FileResult(path, error=err)
-    return FileResult(path, report=ruleset.validate(form, previous=previous))
+    return FileResult(path, report=report)
+
+
+def _judge(path: Path, ruleset: RuleSet, previous: FormData | None, fast: bool, explanations: bool) -> Report:
+    if fast:
+        from .readers.fast import read_form_fast
+        from .rules.fastpath import validate_fast
+
+        return validate_fast(ruleset, read_form_fast(path, explanations=explanations), previous=previous)
+    return ruleset.validate(read_form(path, explanations=explanations), previous=previous)
 
 
 def marked_copy_path(source: Path, output: Path | None) -> Path:

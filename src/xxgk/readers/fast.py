@@ -7,27 +7,31 @@ or says in Chinese what is wrong.
 
 Where the time goes instead: a workbook's structure (relationships, sheets,
 defined names → the Plan of which cell holds which key) is derived by the
-careful reader's own code once per distinct set of structural parts, keyed by
-their compressed bytes, so a district's thousands of files made from one
-template share it. Sheets holding no report cell (the hidden marker sheet, the
-big 校验结果 sheet whose 说明 column the reader needs) are scanned once per
-distinct content the same way. Table sheets and the shared strings are read
-per file, picking only the wanted cells (``fastxml``).
+careful reader's own code once per distinct set of structural parts
+(``fastplan``), so a district's thousands of files made from one template
+share it. Sheets holding no report cell (the hidden marker sheet, the big
+校验结果 sheet whose 说明 column the reader needs) are scanned once per distinct
+content. Table sheets and the shared strings are read per file, never cached:
+the frame around a sheet's data is recognised (``fastframe``), the data itself
+is proven well-formed and picked in the plain dialect by regex (``fastsheet``,
+the shared strings by counting), and handed to expat otherwise (``fastxml``).
+Inflating is libdeflate's when installed (``fastzip``).
 """
 from __future__ import annotations
 
 import os
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
-from functools import cached_property
+from itertools import compress
 
 from ..formats import TEMPLATE_VERSION, Format, UnknownFormat, get_format
 from ..model import FormData, Value
-from .fastxml import READY, Cell, SharedStrings, sheet_cells
-from .fastzip import Doubt, MemoryArchive, RawZip
+from .fastplan import Table, structure_of
+from .fastxml import READY, Cell, SharedStrings, checked_cells, cell_of, sheet_cells, split_sheet
+from .fastzip import Doubt, RawZip
 from .refs import Area
 from .values import cell_value, recompute_totals
-from .workbook import CHECKS_NAME, FORMAT_NAME, VERSION_NAME, Plan, _marker_text, _Reader, _text
+from .workbook import _marker_text, _Reader, _text
 
 CACHE_SIZE = 64
 CONTENT_TYPES = "[Content_Types].xml"
@@ -35,10 +39,10 @@ CONTENT_TYPES = "[Content_Types].xml"
 STATS: Counter = Counter()
 
 
-def read_fast(path: str | os.PathLike) -> FormData | None:
-    """FormData equal to ``read_workbook(path)``'s, or None: then read it carefully."""
+def read_fast(path: str | os.PathLike, *, explanations: bool = True) -> FormData | None:
+    """FormData equal to ``read_workbook(path, explanations=…)``'s, or None: then read it carefully."""
     try:
-        form = _read(str(path))
+        form = _read(str(path), explanations)
     except Exception as err:  # any doubt at all, even a bug here: the careful reader decides
         STATS[f"fallback:{type(err).__name__}:{err}"[:80]] += 1
         return None
@@ -46,69 +50,14 @@ def read_fast(path: str | os.PathLike) -> FormData | None:
     return form
 
 
-def read_form_fast(path: str | os.PathLike) -> FormData:
+def read_form_fast(path: str | os.PathLike, *, explanations: bool = True) -> FormData:
     """read_workbook, fast when it can be: the careful reader handles whatever the fast one declines."""
-    form = read_fast(path)
+    form = read_fast(path, explanations=explanations)
     if form is None:
         from .workbook import read_workbook
 
-        form = read_workbook(path)
+        form = read_workbook(path, explanations=explanations)
     return form
-
-
-@dataclass
-class _Layout:
-    """One format's Plan in a given structure, flattened for quick lookups."""
-
-    plan: Plan
-    cells: list[tuple[str, str, tuple[int, int]]]  # key, sheet, (row, column)
-    addresses: dict[str, str]
-    order: tuple[str, ...]  # every cover and table key, as FormData.values lists them
-    wanted: dict[str, frozenset]  # sheet -> positions to read (marker, report cells, check area)
-    table_sheets: frozenset[str]
-
-
-@dataclass
-class _Structure:
-    reader: _Reader  # the careful reader's view of names and sheets (its archive dropped)
-    layouts: dict[str, _Layout] = field(default_factory=dict)
-
-    @cached_property
-    def markers(self) -> list[tuple[str, tuple[int, int]]]:
-        targets = [self.reader.names.get(name) for name in (FORMAT_NAME, VERSION_NAME)]
-        if any(t is None or t.area is None for t in targets):
-            raise Doubt("marker names missing")
-        return [(t.area.sheet, (t.area.first_row, t.area.first_col)) for t in targets]
-
-    @cached_property
-    def marker_wanted(self) -> dict[str, frozenset]:
-        return _by_sheet(self.markers)
-
-    @cached_property
-    def check_area(self) -> Area | None:
-        checks = self.reader.names.get(CHECKS_NAME)
-        return checks.area if checks else None
-
-    def layout(self, fmt: Format) -> _Layout:
-        if fmt.id not in self.layouts:
-            plan = self.reader.plan(fmt)
-            cells = [(key, a.sheet, (a.first_row, a.first_col)) for key, a in plan.areas.items()]
-            addresses = {key: a.address for key, a in plan.areas.items()}
-            area, positions = self.check_area, [(sheet, position) for _k, sheet, position in cells]
-            if area is not None:
-                positions += [(area.sheet, (row, col)) for row in range(area.first_row, area.last_row + 1)
-                              for col in (area.first_col, area.last_col)]
-            self.layouts[fmt.id] = _Layout(plan, cells, addresses, (*fmt.cover_fields, *fmt.cells),
-                                           _by_sheet([*self.markers, *positions]),
-                                           frozenset(sheet for _k, sheet, _p in cells))
-        return self.layouts[fmt.id]
-
-
-def _by_sheet(cells) -> dict[str, frozenset]:
-    grouped: dict[str, set] = {}
-    for sheet, position in cells:
-        grouped.setdefault(sheet, set()).add(position)
-    return {sheet: frozenset(positions) for sheet, positions in grouped.items()}
 
 
 @dataclass
@@ -132,25 +81,8 @@ class _Lru(OrderedDict):
         return value
 
 
-_STRUCTURES: dict[tuple[str, ...], list[tuple[tuple[tuple[str, bytes], ...], _Structure]]] = {}
-_SHEETS = _Lru()  # (compressed bytes, positions) -> raw cells of a sheet without report cells
+_SHEETS = _Lru()  # (member, CRC, sizes, positions) -> (compressed bytes, raw cells) of a sheet without report cells
 _CHECKED = _Lru()  # compressed bytes of [Content_Types].xml that inflated cleanly
-
-
-def _structure(archive: RawZip) -> _Structure:
-    names = tuple(archive.members)
-    candidates = _STRUCTURES.setdefault(names, [])
-    for parts, structure in candidates:
-        if all(archive.raw(member) == raw for member, raw in parts):
-            return structure
-    memory = MemoryArchive(archive)
-    reader = _Reader(archive.path, memory)
-    reader.archive = None  # keep no file's bytes alive in the cache
-    parts = tuple((m, archive.raw(m)) for m in dict.fromkeys(memory.opened))
-    structure = _Structure(reader)
-    candidates.append((parts, structure))
-    del candidates[:-4]
-    return structure
 
 
 def _kind_ok(archive: RawZip) -> None:
@@ -165,48 +97,86 @@ def _kind_ok(archive: RawZip) -> None:
             _CHECKED.remember(raw, True)
 
 
-def _read(path: str) -> FormData:
+def _read(path: str, explanations: bool) -> FormData:
     archive = RawZip(path)
     _kind_ok(archive)
-    structure = _structure(archive)
+    structure = structure_of(archive)
     reader = structure.reader
-    scanned = _scan(archive, reader, structure.marker_wanted, frozenset())  # the marker decides the format
+    scanned = _scan(archive, reader, structure.marker_wanted)  # the marker decides the format
     marker_raws = [scanned[sheet].cells.get(position) for sheet, position in structure.markers]
     table: list = []
     strings = _strings(archive, reader, marker_raws, table)
     fmt, version = _marker(*(_value(raw, strings) for raw in marker_raws))
-    layout = structure.layout(fmt)
-    scanned = _scan(archive, reader, layout.wanted, layout.table_sheets)
-    cell_raws = [scanned[sheet].cells.get(position) for _key, sheet, position in layout.cells]
-    area = structure.check_area
+    layout = structure.layout(fmt, explanations)
+    values: dict[str, Value] = dict.fromkeys(layout.order)
+    formulas: list[str] = []
+    pending: list[tuple[str, Cell]] = []  # cells whose value is a shared string
+    for plan in layout.tables:
+        _read_table(archive, reader, plan, values, formulas, pending)
+    scanned = _scan(archive, reader, layout.others)
+    area = structure.check_area if explanations else None  # without them the careful reader skips the area
     notes, note_rows = scanned[area.sheet].notes_in(area) if area is not None else ([], ())
-    strings = _strings(archive, reader, [*marker_raws, *cell_raws, *notes], table)
-    values = {key: _value(raw, strings) for (key, _s, _p), raw in zip(layout.cells, cell_raws)}
-    formulas = {key for (key, _s, _p), raw in zip(layout.cells, cell_raws) if raw is not None and raw.formula}
-    uncached = {key for key in formulas if key in fmt.cells and values.get(key) is None}
-    recompute_totals(fmt, values, uncached)
+    strings = _strings(archive, reader, [*marker_raws, *(raw for _key, raw in pending), *notes], table)
+    for key, raw in pending:
+        values[key] = _value(raw, strings)
+    uncached = {key for key in formulas if key in fmt.cells and values[key] is None}
+    if uncached:
+        recompute_totals(fmt, values, uncached)
     return FormData(
-        source=path, format_id=fmt.id, values={key: values.get(key) for key in layout.order},
+        source=path, format_id=fmt.id, values=values,
         template_version=version, formulas=frozenset(formulas),
         explanations=_explanations(scanned[area.sheet].cells, area, note_rows, strings) if area else {},
         addresses=dict(layout.addresses), problems=list(layout.plan.problems),
     )
 
 
-def _scan(archive: RawZip, reader: _Reader, wanted: dict, table_sheets: frozenset) -> dict:
+def _read_table(archive: RawZip, reader: _Reader, plan: Table, values: dict, formulas: list, pending: list) -> None:
+    """One sheet's report cells into ``values``; read per file, never cached."""
+    region = split_sheet(archive.read(_member(archive, reader, plan.sheet)))
+    if region is None:
+        return  # an empty sheet: every cell blank
+    middle, frame = region
+    data = plan.picker.read(middle, frame.x14ac)
+    if data is not None:
+        numbers = data.numbers(plan.refs)
+        if numbers is not None:  # the usual case: whole numbers only, taken in bulk
+            values.update(zip(plan.keys, numbers[0]))
+            formulas.extend(compress(plan.keys, numbers[1]))
+            return
+        raws = [cell_of(data.raw(ref)) for ref in plan.refs]
+    else:
+        found = checked_cells(middle, frame, plan.wanted)
+        raws = [found.get(position) for position in plan.positions]
+    for key, raw in zip(plan.keys, raws):
+        if raw is None:
+            continue
+        if raw.formula:
+            formulas.append(key)
+        if raw.type == "s" and raw.text is not None:
+            pending.append((key, raw))
+        else:
+            values[key] = _value(raw, {})
+
+
+def _member(archive: RawZip, reader: _Reader, sheet: str) -> str:
+    member = reader.sheet_parts.get(sheet)
+    if not member or member not in archive.members:
+        raise Doubt("sheet part missing")
+    return member
+
+
+def _scan(archive: RawZip, reader: _Reader, wanted: dict) -> dict:
+    """Sheets without report cells (marker, check area), cached by their content."""
     found = {}
     for sheet, positions in wanted.items():
-        member = reader.sheet_parts.get(sheet)
-        if not member or member not in archive.members:
-            raise Doubt("sheet part missing")
-        if sheet in table_sheets:  # report figures: read per file, never cached
-            found[sheet] = _Scanned(sheet_cells(archive.read(member), positions))
-            continue
-        key = (archive.raw(member), positions)
-        scanned = _SHEETS.get(key)
-        if scanned is None:
-            scanned = _SHEETS.remember(key, _Scanned(sheet_cells(archive.read(member), positions)))
-        found[sheet] = scanned
+        member = _member(archive, reader, sheet)
+        info = archive.members[member]
+        key = (member, info.crc, info.size, info.compressed, positions)  # cheap to hash; the bytes are compared
+        cached = _SHEETS.get(key)
+        raw = archive.raw(member)
+        if cached is None or cached[0] != raw:
+            cached = _SHEETS.remember(key, (raw, _Scanned(sheet_cells(archive.read(member), positions))))
+        found[sheet] = cached[1]
     return found
 
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 import functools
 import re
 from typing import NamedTuple
-from collections import OrderedDict
-from xml.parsers import expat
 
+from .fastframe import Frame, _root_name, _root_start, _well_formed, split_sheet
+from .fastsheet import REF, PlainStrings
 from .fastzip import Doubt
 from .refs import column_letters
 from .xmlparts import unescape
@@ -37,97 +37,32 @@ _new = tuple.__new__
 _TYPES = {b"": "n", b"n": "n", b"s": "s", b"str": "str", b"b": "b", b"e": "e"}
 
 _ROWS = re.compile(rb'<row r="([1-9][0-9]{0,6})"')
-_REFS = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"')
+_REFS = re.compile(rb'<c r="(' + REF.encode() + rb')"')
 # The one shape nearly every cell has, in one C-level pass; other shapes go through _raw_cell.
 _CELLS = re.compile(
-    rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"(?: s="[0-9]{1,5}")?(?: t="([a-zA-Z]{1,9})")?'
+    rb'<c r="(' + REF.encode() + rb')"(?: s="[0-9]{1,5}")?(?: t="([a-zA-Z]{1,9})")?'
     rb'(?:/>|>(<f(?: [^<>]*)?(?:/>|>[^<]*</f>))?'
     rb'(?:(<v>([^<]*)</v>)|(<v/>)|(<is>)<t(?: xml:space="preserve")?>([^<]*)</t></is>)?</c>)')
 _CONTENT = re.compile(rb'(<f(?:\s[^<>]*)?(?:/>|>[^<]*</f>))?(?:<v>([^<]*)</v>|<v/>|<is>(.*)</is>)?', re.S)
 _INLINE = re.compile(rb'<t(?: xml:space="preserve")?>([^<]*)</t>')
-_ROOT = re.compile(rb"<([A-Za-z_][\w.:-]*)(?:\s[^<>]*)?>")
-_DECLARATION = re.compile(rb'<\?xml version="1\.0"(?: encoding="(?i:utf-8)")?(?: standalone="(?:yes|no)")?\?>\s*')
-_CELL_LIKE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:c|row)[\s/>]")
-_PREFIX_DECLARATION = re.compile(rb'xmlns:([A-Za-z_][\w.-]*)\s*=')
 _ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|lt|gt|amp|quot|apos);")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
-FRAME_CACHE = 32
 
 
-class _Frames:
-    """(head, tail) pairs around sheetData already judged well-formed, most recent last.
-
-    Looked up by a cheap fingerprint, then compared byte for byte: hashing a 100 KB
-    tail for every file would cost more than the rest of the sheet.
-    """
-
-    def __init__(self):
-        self.known: OrderedDict[tuple, tuple[bytes, bytes, bytes, tuple[bytes, ...]]] = OrderedDict()
-
-    def check(self, document: bytes, head: bytes, tail: bytes, middle: bytes) -> None:
-        """Raise Doubt unless the whole document is well-formed and its data holds no prefixed element."""
-        key = (len(head), len(tail), head[-64:], tail[:64], tail[-64:])
-        known = self.known.get(key)
-        if known is None or known[0] != head or known[1] != tail:
-            known = self.judge(document, head, tail, key)
-        self.known.move_to_end(key)
-        _head, _tail, frame, prefixes = known
-        if b"xmlns" in middle or any(prefix in middle for prefix in prefixes):
-            raise Doubt("prefixed element in sheetData")  # the careful reader would take it by local name
-        _well_formed(frame + middle + b"</" + _root_name(frame) + b">")
-
-    def judge(self, document: bytes, head: bytes, tail: bytes, key: tuple):
-        _well_formed(document)
-        if _CELL_LIKE.search(head) or _CELL_LIKE.search(tail) or b"<sheetData" in head + tail:
-            raise Doubt("row or cell elements outside sheetData")  # the careful scan would read them
-        frame = _root_start(head)
-        prefixes = tuple(b"<" + name + b":" for name in _PREFIX_DECLARATION.findall(frame))
-        self.known[key] = known = (head, tail, frame, prefixes)
-        if len(self.known) > FRAME_CACHE:
-            self.known.popitem(last=False)
-        return known
-
-
-FRAMES = _Frames()
-
-
-def _well_formed(document: bytes) -> None:
-    parser = expat.ParserCreate(None, "}")  # namespace-aware, as ElementTree parses
-    try:
-        parser.Parse(document, True)
-    except expat.ExpatError:
-        raise Doubt("XML not well-formed") from None
-
-
-def _root_start(head: bytes) -> bytes:
-    """Declaration plus the root element's start tag: the frame a sheet's data is judged in."""
-    declaration = _DECLARATION.match(head)
-    start = declaration.end() if declaration else 0
-    root = _ROOT.match(head, start)
-    if root is None:
-        raise Doubt("no root element")
-    return head[:root.end()]
-
-
-def _root_name(frame: bytes) -> bytes:
-    return _ROOT.match(frame, (_DECLARATION.match(frame) or re.match(b"", frame)).end()).group(1)
+def checked_cells(middle: bytes, frame: Frame, wanted: frozenset[tuple[int, int]]) -> dict[tuple[int, int], Cell]:
+    """Any dialect expat takes: the data region parsed in its frame, then the wanted cells picked."""
+    if b"<!" in middle:
+        raise Doubt("comment or CDATA in sheetData")
+    if b"xmlns" in middle or any(prefix in middle for prefix in frame.prefixes):
+        raise Doubt("prefixed element in sheetData")  # the careful reader would take it by local name
+    _well_formed(frame.root + middle + b"</" + _root_name(frame.root) + b">")
+    return _pick(middle, wanted)
 
 
 def sheet_cells(document: bytes, wanted: frozenset[tuple[int, int]]) -> dict[tuple[int, int], Cell]:
     """Raw cells at the wanted (row, column) positions, as xmlparts.scan_sheet finds them."""
-    if b"<!" in document or not (document.startswith(b"<?xml ") or document.startswith(b"<")):
-        raise Doubt("DTD, comment, CDATA or unknown encoding")
-    start = document.find(b"<sheetData>")
-    end = document.find(b"</sheetData>")
-    if start < 0 or end < start:
-        if b"<sheetData/>" in document and document.count(b"<sheetData") == 1:
-            _well_formed(document)
-            return {}
-        raise Doubt("no plain sheetData")
-    end += len(b"</sheetData>")
-    middle = document[start:end]
-    FRAMES.check(document, document[:start], document[end:], middle)
-    return _pick(middle, wanted)
+    region = split_sheet(document)
+    return {} if region is None else checked_cells(*region, wanted)
 
 
 def _pick(middle: bytes, wanted: frozenset[tuple[int, int]]) -> dict[tuple[int, int], Cell]:
@@ -194,6 +129,20 @@ def _from_match(match: tuple) -> Cell:
     return Cell(cell_type, text, bool(formula))
 
 
+def cell_of(raw: tuple | None) -> Cell | None:
+    """(type, formula, value, inline) bytes from ``fastsheet`` -> Cell, as xmlparts._raw_cell reads it."""
+    if raw is None:
+        return None
+    cell_type, formula, value, inline = raw
+    if value is not None:
+        text = value.decode() if value.isdigit() else xml_text(value)
+    elif inline is not None:
+        text = unescape(_decode(inline))
+    else:
+        text = None
+    return Cell(_TYPES.get(cell_type or b"") or cell_type.decode(), text, formula is not None)
+
+
 def _raw_cell(piece: bytes) -> Cell:
     """``D8" s="9" t="n"><v>0</v></c>…`` -> RawCell, as xmlparts._raw_cell reads it."""
     head, _, rest = piece.partition(b">")
@@ -255,6 +204,10 @@ class SharedStrings:
     """One file's shared string table, judged once, entries picked as needed."""
 
     def __init__(self, document: bytes):
+        self.plain = PlainStrings.parse(document)  # the usual table, proven without a parser
+        if self.plain is not None:
+            self.count = self.plain.count
+            return
         if b"<!" in document:
             raise Doubt("DTD, comment or CDATA in shared strings")
         _well_formed(document)
@@ -262,15 +215,17 @@ class SharedStrings:
         if b"xmlns:" in root or document.count(b"xmlns") != 1 or document.count(b"<si") != document.count(b"<si>"):
             raise Doubt("unusual shared strings")
         self.pieces = document.split(b"<si>")
+        self.count = len(self.pieces) - 1
 
     def pick(self, wanted: set[int]) -> dict[int, str]:
         """The wanted entries, as xmlparts.shared_strings reads them."""
-        pieces = self.pieces
-        if wanted and max(wanted) >= len(pieces) - 1:
+        if wanted and max(wanted) >= self.count:
             raise Doubt("string index past the table")
+        if self.plain is not None:
+            return {index: unescape(_decode(raw)) for index, raw in self.plain.raw(wanted).items()}
         found = {}
         for index in wanted:
-            piece = pieces[index + 1]
+            piece = self.pieces[index + 1]
             content = piece[:piece.find(b"</si>")]
             match = _INLINE.fullmatch(content)
             found[index] = _rich(content) if match is None else unescape(_decode(match.group(1)))

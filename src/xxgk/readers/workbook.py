@@ -39,14 +39,18 @@ class Plan:
         return by_sheet
 
 
-def read_workbook(path: str | os.PathLike) -> FormData:
-    """Read a workbook made from the template; ReadError (Chinese, naming the file) otherwise."""
+def read_workbook(path: str | os.PathLike, *, explanations: bool = True) -> FormData:
+    """Read a workbook made from the template; ReadError (Chinese, naming the file) otherwise.
+
+    ``explanations=False`` leaves the 校验结果 sheet unread (its 说明 column is all it gives, and
+    only a failing warning needs one): it is most of a saved workbook's bytes.
+    """
     path = str(path)
     kind = detect_kind(path)
     if kind not in WORKBOOK_KINDS:
         raise ReadError(path, kind, refusal(kind))
     with SafeArchive(path) as archive:
-        return _Reader(path, archive).read()
+        return _Reader(path, archive).read(explanations)
 
 
 class _Reader:
@@ -63,10 +67,10 @@ class _Reader:
     def damaged(self, detail: str) -> ReadError:
         return ReadError(self.path, "damaged", DAMAGED_PARTS.format(detail=detail))
 
-    def read(self) -> FormData:
+    def read(self, explanations: bool = True) -> FormData:
         fmt, version = self.marker()
         plan = self.plan(fmt)
-        checks = self.names.get(CHECKS_NAME)
+        checks = self.names.get(CHECKS_NAME) if explanations else None
         check_area = checks.area if checks else None
         raws = self.scan(plan, check_area)
         strings = self.strings(raws)
