@@ -7,6 +7,7 @@ damaged 校验结果 sheet therefore matters only when its 说明 are needed.
 """
 from __future__ import annotations
 
+import random
 import re
 import zipfile
 from pathlib import Path
@@ -18,6 +19,7 @@ from xxgk.errors import ReadError
 from xxgk.formats import get_format
 from xxgk.readers import read_workbook
 from xxgk.rules import load_rules
+from xxgk.samples import cover_values
 from xxgk.validate import check_file
 
 F2021 = get_format("2021")
@@ -51,7 +53,8 @@ def _explain(book):
 @pytest.fixture(scope="module")
 def files(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("explanations")
-    passing = build_template(folder / "passing.xlsx", F2021, sample_values(F2021, seed=3), live=True)
+    other_agency = cover_values("区卫生健康委员会", 2023, random.Random(3))  # not a duplicate of the warned one
+    passing = build_template(folder / "passing.xlsx", F2021, sample_values(F2021, seed=3) | other_agency, live=True)
     warned = build_template(folder / "warned.xlsx", F2021, sample_values(F2021, seed=5) | {"t2.fee.amount": 258000.0},
                             live=True)
     return {
@@ -86,3 +89,17 @@ def test_a_damaged_checks_sheet_makes_the_file_unreadable_once_a_warning_fails(f
     result = check_file(files["warned_damaged"], ruleset, fast=fast)
     assert result.report is None and isinstance(result.error, ReadError)
     assert result.status == "无法读取" and "warned_damaged.xlsx" in str(result.error)
+
+
+def test_consolidation_reads_the_notes_it_needs_and_no_others(files, tmp_path):
+    from xxgk.consolidate import consolidate
+
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    for name in ("explained", "passing_damaged"):
+        (folder / f"{name}.xlsx").write_bytes(files[name].read_bytes())
+    result = consolidate([folder], tmp_path / "汇总.xlsx", year=2023)
+    by_name = {entry.path.stem: entry for entry in result.entries}
+    assert by_name["explained"].status == "已说明"
+    assert [f.explanation for f in by_name["explained"].report.explained] == [NOTE]
+    assert by_name["passing_damaged"].status == "通过"

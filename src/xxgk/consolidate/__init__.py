@@ -50,7 +50,8 @@ def consolidate(inputs: Sequence[Path], output: Path, *, year: int | None = None
     early = previous is not None and (year is not None or not Path(previous).is_dir())
     last_year = load_previous(Path(previous), year) if early else None
     spool = Spool()  # each agency's figures wait on disk, not in memory
-    entries = read_entries(found.files, ruleset, progress, spool, last_year)  # in workers, already judged
+    final = previous is None or early  # else judged again below, once last year's folder can be read
+    entries = read_entries(found.files, ruleset, progress, spool, last_year, final)  # in workers, judged
     year = year or common_year(entries) or dt.date.today().year - 1
     fmt = format_for_year(year)
     if fmt is None:

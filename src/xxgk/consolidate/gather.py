@@ -11,6 +11,7 @@ values to a spool on disk as they arrive and keeps only where they are, so
 """
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 import math
@@ -76,8 +77,11 @@ class FrozenValues(Mapping):
 
 
 def read_entries(files: Sequence[Path], ruleset: RuleSet, progress: Progress | None,
-                 spool: Spool | None = None, last_year=None) -> list[Entry]:
+                 spool: Spool | None = None, last_year=None, final: bool = True) -> list[Entry]:
     """One judged Entry per file, in order: judged against ``last_year`` (a previous.PreviousIndex) if given.
+
+    ``final``: these judgements stand, so a file's 校验结果 sheet is read only when a warning fails
+    (its 说明 can only explain one). When the caller judges again later, every file's 说明 are read.
 
     Each form's values are left in ``spool`` (a new one when not given): ``form.values``
     is a SpooledValues, read back from disk when used.
@@ -87,7 +91,8 @@ def read_entries(files: Sequence[Path], ruleset: RuleSet, progress: Progress | N
     _SENT.clear()  # what an earlier run sent is not in this run's ``shared`` (and forked workers inherit it)
     entries, files = [], list(files)
     # map_ordered hands the workers one "previous" object: here, the whole index of last year's agencies
-    for done, (entry, sent) in enumerate(map_ordered(_read_one, files, ruleset, last_year), start=1):
+    reader = _read_one if final else _read_one_with_notes
+    for done, (entry, sent) in enumerate(map_ordered(reader, files, ruleset, last_year), start=1):
         shared.update(sent)
         entry.path = files[done - 1]  # the caller's Path, not a second copy of it per file
         entry.status = sys.intern(entry.status)  # a few statuses and formats, shared by 10,000 entries
@@ -118,20 +123,29 @@ def _token(content, sent: dict) -> tuple:
     return token
 
 
-def _read_one(path: Path) -> tuple[Entry, dict]:
+def _read_one(path: Path, notes_always: bool = False) -> tuple[Entry, dict]:
     from ..readers.fast import read_form_fast
     from . import judge, read_entry
 
     ruleset, last_year = worker_state()
-    entry = read_entry(path, read_form_fast)
+    entry = read_entry(path, functools.partial(read_form_fast, explanations=notes_always))
+    if entry.form is not None:
+        judge(entry, ruleset, last_year)
+        if not notes_always and any(finding.severity == "warning" for finding in entry.report.findings):
+            entry = read_entry(path, read_form_fast)  # a 说明 may explain it: now read the 校验结果 sheet
+            if entry.form is not None:
+                judge(entry, ruleset, last_year)
     sent: dict = {}
     if entry.form is not None:
         form = entry.form
-        judge(entry, ruleset, last_year)
         form.values = pack(form.format_id, form.values)
         form.addresses = _token(form.addresses, sent)
         form.formulas = _token(form.formulas, sent)
     return entry, sent
+
+
+def _read_one_with_notes(path: Path) -> tuple[Entry, dict]:
+    return _read_one(path, notes_always=True)
 
 
 def pack(format_id: str, values: Mapping[str, Value]) -> Packed:
