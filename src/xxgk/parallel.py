@@ -37,7 +37,7 @@ CHUNK = 16
 WINDOW = 4  # chunks in flight per worker: enough to keep each busy, few enough to hold
 JOBS_VARIABLE = "XXGK_JOBS"  # 1 turns the workers off (for measuring, or a machine short of memory)
 
-_STATE: dict = {}  # what a worker needs: the rule set and last year's form
+_STATE: dict = {}  # what a worker needs: the rule set and the caller's context (last year's figures)
 
 
 def jobs_wanted(count: int) -> int:
@@ -55,22 +55,23 @@ def _cores() -> int:
 
 
 def map_ordered(func: Callable[[Path], T], paths: Sequence[Path], ruleset: RuleSet,
-                previous: FormData | None = None) -> Iterator[T]:
-    """``func(path)`` for every path, in order; ``func`` finds the rule set through ``worker_state``."""
+                context: object = None) -> Iterator[T]:
+    """``func(path)`` for every path, in order; ``func`` finds the rule set and ``context`` (whatever the
+    caller's judging needs besides: last year's form or index) through ``worker_state``."""
     jobs = jobs_wanted(len(paths))
     if jobs == 1:
-        _STATE.update(ruleset=ruleset, previous=previous)
+        _STATE.update(ruleset=ruleset, context=context)
         yield from map(func, paths)
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
+    processes = multiprocessing.get_context(method)
     if method == "fork":
-        _STATE.update(ruleset=ruleset, previous=previous)
+        _STATE.update(ruleset=ruleset, context=context)
         initargs = (None, None, None)
     else:
-        initargs = (ruleset.specs, ruleset.path, previous)
+        initargs = (ruleset.specs, ruleset.path, context)
     # ProcessPoolExecutor, not Pool: a worker that dies breaks the run with an error, never a hang
-    executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=initargs)
+    executor = ProcessPoolExecutor(jobs, mp_context=processes, initializer=_start_worker, initargs=initargs)
     try:
         yield from _in_order(executor, func, paths, jobs * WINDOW)
     finally:
@@ -133,11 +134,11 @@ def _rebuild_read_error(path: str, kind: str, message: str) -> ReadError:
 copyreg.pickle(ReadError, lambda err: (_rebuild_read_error, (err.path, err.kind, err.reason)))
 
 
-def _start_worker(specs, path, previous) -> None:
+def _start_worker(specs, path, context) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     if specs is not None:
-        _STATE.update(ruleset=RuleSet(specs, path), previous=previous)
+        _STATE.update(ruleset=RuleSet(specs, path), context=context)
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -147,8 +148,8 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def worker_state() -> tuple[RuleSet, FormData | None]:
-    return _STATE["ruleset"], _STATE.get("previous")
+def worker_state() -> tuple[RuleSet, object]:
+    return _STATE["ruleset"], _STATE.get("context")
 
 
 def check_one(path: Path):

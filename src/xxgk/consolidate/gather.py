@@ -90,7 +90,7 @@ def read_entries(files: Sequence[Path], ruleset: RuleSet, progress: Progress | N
     shared: dict[tuple, object] = {}
     _SENT.clear()  # what an earlier run sent is not in this run's ``shared`` (and forked workers inherit it)
     entries, files = [], list(files)
-    # map_ordered hands the workers one "previous" object: here, the whole index of last year's agencies
+    # map_ordered hands the workers one context object: here, the whole index of last year's agencies
     reader = _read_one if final else _read_one_with_notes
     for done, (entry, sent) in enumerate(map_ordered(reader, files, ruleset, last_year), start=1):
         shared.update(sent)
