@@ -9,12 +9,13 @@ Where the time goes instead: a workbook's structure (relationships, sheets,
 defined names → the Plan of which cell holds which key) is derived by the
 careful reader's own code once per distinct set of structural parts
 (``fastplan``), so a district's thousands of files made from one template
-share it. Sheets holding no report cell (the hidden marker sheet, the big
-校验结果 sheet whose 说明 column the reader needs) are scanned once per distinct
-content. Table sheets and the shared strings are read per file, never cached:
-the frame around a sheet's data is recognised (``fastframe``), the data itself
-is proven well-formed and picked in the plain dialect by regex (``fastsheet``,
-the shared strings by counting), and handed to expat otherwise (``fastxml``).
+share it. Sheets holding no report cell (the hidden marker sheet, and the big
+校验结果 sheet whose 说明 column is read only when asked: ``explanations``) are
+scanned once per distinct content. Table sheets and the shared strings are read
+per file, never cached: the frame around a sheet's data is recognised
+(``fastframe``), the data itself is proven well-formed and picked in the plain
+dialect by regex (``fastsheet``; plain shared strings by counting, rich ones by
+``faststrings``), and handed to expat otherwise (``fastxml``).
 Inflating is libdeflate's when installed (``fastzip``).
 """
 from __future__ import annotations

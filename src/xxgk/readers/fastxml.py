@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from .fastframe import Frame, _root_name, _root_start, _well_formed, split_sheet
 from .fastsheet import REF, PlainStrings
+from .faststrings import RichStrings
 from .fastzip import Doubt
 from .refs import column_letters
 from .xmlparts import unescape
@@ -201,12 +202,21 @@ def _entity(match: re.Match) -> str:
 
 
 class SharedStrings:
-    """One file's shared string table, judged once, entries picked as needed."""
+    """One file's shared string table, judged once, entries picked as needed.
+
+    Proven without a parser when it is plain (``fastsheet.PlainStrings``) or plain and rich
+    entries in the dialect spreadsheets write (``faststrings.RichStrings``); judged by expat
+    otherwise.
+    """
 
     def __init__(self, document: bytes):
         self.plain = PlainStrings.parse(document)  # the usual table, proven without a parser
         if self.plain is not None:
             self.count = self.plain.count
+            return
+        self.rich = RichStrings.parse(document)  # a spreadsheet-saved table with runs, proven alike
+        if self.rich is not None:
+            self.count = self.rich.count
             return
         if b"<!" in document:
             raise Doubt("DTD, comment or CDATA in shared strings")
@@ -223,6 +233,8 @@ class SharedStrings:
             raise Doubt("string index past the table")
         if self.plain is not None:
             return {index: unescape(_decode(raw)) for index, raw in self.plain.raw(wanted).items()}
+        if self.rich is not None:
+            return {index: unescape(_decode(self.rich.raw(index))) for index in wanted}
         found = {}
         for index in wanted:
             piece = self.pieces[index + 1]

@@ -1,0 +1,157 @@
+"""Shared string tables with rich runs, proven well-formed without expat in the usual case.
+
+A LibreOffice- or Excel-saved table is mostly run formatting around a little
+text: ``<si><r><rPr><sz val="11"/>…</rPr><t xml:space="preserve">text</t></r>…</si>``.
+One regex split cuts the body at every text (``<t …>text</t>``); what lies
+between two texts is a *joint*: markup only (``</t></r><r><rPr>…</rPr>``),
+drawn from the small vocabulary of the template's formatting. Each distinct
+joint is judged once, in context, against the grammar below, and remembered
+(a cache of formatting markup, never of text: the texts are checked per file).
+
+Proof. The grammar inside ``<sst>`` is ``<si>(T | R*) H* phoneticPr? </si>``
+with T a ``<t>``, R a run ``<r><rPr>…</rPr>? T</r>``, H a phonetic guide
+``<rPh …> T </rPh>``. At a text the grammar's state depends only on the
+text's kind: plain (P), run (R) or phonetic (H). A joint judged valid between
+kinds (a, b) — BEFORE[a] + joint + AFTER[b] matching the grammar — can
+therefore stand between any a-text and b-text; the file's joints are valid,
+and adjacent ones agree on the kind of the text between them, so the body
+matches the grammar. Texts are checked apart: valid UTF-8 without U+FFFE/FFFF,
+no control character or CR, ``&`` only in the five entities and in character
+references naming XML characters, no ``]]>``. Element and attribute names are
+fixed and unprefixed and attribute values plain, so nothing else can make
+expat refuse the table: it is well-formed, and every entry reads as
+``xmlparts.rich_text`` reads it (runs joined, phonetic guides left out).
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from itertools import accumulate
+
+from .fastsheet import _SST_HEAD, _TEXT_BYTES, _utf8
+
+_V = rb'"[^"<&\x00-\x1f]{0,256}+"'  # an attribute value: no markup, entity or control character
+_T = rb'<t(?: xml:space="preserve")?+(?:/>|>[^<]*+</t>)'
+_RPR_ELEMENT = (
+    rb'<(?:rFont|charset|family|b|i|strike|outline|shadow|condense|extend|sz|u|vertAlign|scheme)(?: val=' + _V
+    + rb')?+/>|<color(?: auto=' + _V + rb')?+(?: indexed=' + _V + rb')?+(?: rgb=' + _V + rb')?+(?: theme='
+    + _V + rb')?+(?: tint=' + _V + rb')?+/>')
+_RUN = rb'<r>(?:<rPr>(?:' + _RPR_ELEMENT + rb')*+</rPr>|<rPr/>)?+' + _T + rb'</r>'
+_PHONETIC = rb'<rPh sb="[0-9]{1,10}" eb="[0-9]{1,10}">' + _T + rb'</rPh>'
+_PHONETIC_PROPERTIES = (rb'<phoneticPr fontId="[0-9]{1,10}"(?: type=' + _V + rb')?+(?: alignment=' + _V
+                        + rb')?+/>')
+_ENTRY = (rb'<si>(?:' + _T + rb'|(?:' + _RUN + rb')*+)(?:' + _PHONETIC + rb')*+(?:' + _PHONETIC_PROPERTIES
+          + rb')?+</si>')
+GRAMMAR = re.compile(rb'(?:' + _ENTRY + rb')*+')  # the body of <sst>: what expat must find well-formed
+# A text and the <t> around it: split() leaves joint, text, joint, text, …, joint.
+_TEXTS = re.compile(rb'<t(?: xml:space="preserve")?>([^<]*+)</t>')
+
+START, PLAIN, RUN, PHONETIC = range(4)  # where a joint sits: body start/end, or after/before a text of a kind
+_BEFORE = {START: b"", PLAIN: b"<si><t>x</t>", RUN: b"<si><r><t>x</t>", PHONETIC: b'<si><rPh sb="0" eb="0"><t>x</t>'}
+_AFTER = {START: b"", PLAIN: b"<t>x</t></si>", RUN: b"<t>x</t></r></si>", PHONETIC: b"<t>x</t></rPh></si>"}
+_TEXT_IN_MARKUP = re.compile(rb">[^<]|^[^<]")
+_CHARACTER_REFERENCE = re.compile(rb"&#(?:x([0-9a-fA-F]{1,6})|([0-9]{1,7}));")
+_ENTITIES = (b"&amp;", b"&lt;", b"&gt;", b"&quot;", b"&apos;")
+MAX_JOINTS = 250  # distinct joints remembered; each gets one byte as its id
+MAX_JOINT = 4096  # longer markup runs between texts are not template formatting: leave them to expat
+
+
+class _Joints:
+    """Joints judged so far: id, the kinds either side, how many entries each opens."""
+
+    def __init__(self):
+        self.ids: dict[bytes, int] = {}
+        self.before, self.after, self.opened = bytearray(256), bytearray(256), bytearray(256)
+
+    def id_of(self, joint: bytes) -> int:
+        """The joint's id; KeyError when it fits nowhere in the grammar or the vocabulary is full."""
+        known = self.ids.get(joint)
+        if known is not None:
+            return known
+        if len(self.ids) >= MAX_JOINTS or len(joint) > MAX_JOINT or _TEXT_IN_MARKUP.search(joint) or not _utf8(joint):
+            raise KeyError(joint)  # a joint is markup only: its texts would escape the checks below
+        for before in (PLAIN, RUN, PHONETIC, START):
+            for after in (PLAIN, RUN, PHONETIC, START):
+                if GRAMMAR.fullmatch(_BEFORE[before] + joint + _AFTER[after]):
+                    return self._remember(joint, before, after)
+        raise KeyError(joint)
+
+    def _remember(self, joint: bytes, before: int, after: int) -> int:
+        new = len(self.ids) + 1  # 0 stays free: translate() tables map unused ids to it
+        self.before[new], self.after[new], self.opened[new] = before, after, joint.count(b"<si>")
+        self.ids[joint] = new
+        return new
+
+
+JOINTS = _Joints()
+
+
+class RichStrings:
+    """A table of plain and rich entries, proven well-formed; entries read as rich_text reads them."""
+
+    def __init__(self, parts: list, ids: bytes):
+        self.parts, self.ids = parts, ids
+        self.opened = list(accumulate(ids.translate(JOINTS.opened)))  # entries opened up to each joint
+        self.count = self.opened[-1]
+
+    @classmethod
+    def parse(cls, document: bytes) -> "RichStrings | None":
+        first = document.find(b"<si>")
+        if first < 0 or not _SST_HEAD.fullmatch(document, 0, first) or not document.endswith(b"</si></sst>"):
+            return None
+        parts = _TEXTS.split(document[first:-6])
+        joints = parts[::2]
+        try:
+            ids = bytes(map(JOINTS.ids.__getitem__, joints))  # the usual case: every joint known, all in C
+        except KeyError:
+            try:
+                ids = bytes(map(JOINTS.id_of, joints))
+            except KeyError:
+                return None
+        if not _chained(ids) or not _texts_allowed(parts[1::2]):
+            return None
+        return cls(parts, ids)
+
+    def raw(self, index: int) -> bytes:
+        """Entry ``index``'s text as stored: plain and run texts joined, entities not yet decoded."""
+        low, high = bisect_left(self.opened, index + 1), bisect_right(self.opened, index + 1)
+        # text k follows joint k - 1; its kind is the one that joint opens
+        return b"".join(self.parts[2 * k + 1] for k in range(low, high)
+                        if JOINTS.after[self.ids[k]] in (PLAIN, RUN))
+
+
+def _chained(ids: bytes) -> bool:
+    """Each joint's kind after a text matches the next one's kind before it; START only at the ends."""
+    before, after = ids.translate(JOINTS.before), ids.translate(JOINTS.after)
+    if before[0] != START or after[-1] != START:
+        return False
+    inner_before, inner_after = before[1:], after[:-1]
+    return inner_before == inner_after and START not in inner_after
+
+
+def _texts_allowed(texts: list) -> bool:
+    """What expat demands of element text, checked for all texts at once."""
+    if not texts:
+        return True
+    joined = b"<".join(texts)  # an ASCII joint: UTF-8, entities and "]]>" cannot span two texts
+    rest = joined.translate(None, _TEXT_BYTES)  # left: "<" joints, "&", "]" and control characters
+    ampersands = rest.count(b"&")
+    if len(rest) != len(texts) - 1 + ampersands + rest.count(b"]"):
+        return False  # a control character or CR
+    if b"]" in rest and b"]]>" in joined:
+        return False
+    if ampersands and not _entities_allowed(joined, ampersands):
+        return False
+    return _utf8(joined)
+
+
+def _entities_allowed(joined: bytes, ampersands: int) -> bool:
+    references = _CHARACTER_REFERENCE.findall(joined) if b"&#" in joined else []
+    if ampersands != len(references) + sum(joined.count(entity) for entity in _ENTITIES):
+        return False
+    for hexadecimal, decimal in references:
+        code = int(hexadecimal, 16) if hexadecimal else int(decimal)
+        if not (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+                or 0x10000 <= code <= 0x10FFFF):
+            return False
+    return True
