@@ -20,7 +20,7 @@ import pytest
 from reader_fixtures import build_template, rewrite_member, sample_values
 from xxgk.errors import ReadError
 from xxgk.formats import get_format
-from xxgk.readers import fast, fastsheet, fastxml, fastzip, read_workbook
+from xxgk.readers import fast, faststrings, fastxml, fastzip, read_workbook
 from xxgk.readers.fast import read_fast
 
 F2021 = get_format("2021")
@@ -243,7 +243,7 @@ def test_shared_string_shapes(base, name):
     got, expected = same_or_declined(path)
     assert got is not None and got == expected, name
     document = zipfile.ZipFile(path).read(STRINGS)
-    assert (fastsheet.PlainStrings.parse(document) is not None) == plain, name
+    assert (faststrings.PlainStrings.parse(document) is not None) == plain, name
 
 
 @pytest.mark.parametrize("name", sorted(BROKEN_STRINGS))
@@ -252,7 +252,7 @@ def test_malformed_shared_strings_are_declined(base, name):
     path = edit(base, f"sst_bad_{name}.xlsx", STRINGS, (old, new))
     got, expected = same_or_declined(path)
     assert got is None and isinstance(expected, ReadError), name
-    assert fastsheet.PlainStrings.parse(zipfile.ZipFile(path).read(STRINGS)) is None
+    assert faststrings.PlainStrings.parse(zipfile.ZipFile(path).read(STRINGS)) is None
 
 
 def test_the_template_itself_takes_the_counting_proof(base):

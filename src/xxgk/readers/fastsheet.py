@@ -15,8 +15,7 @@ hands over every cell's reference, type, formula and value, so the careful
 scan's rules can be followed: the cells of rows before the first row past the
 last wanted one, a cell written twice taken the second time.
 
-The shared string table is proven the same way with a few counting passes in
-C when every entry is a plain ``<si><t>text</t></si>``: see ``PlainStrings``.
+The shared string table is proven in the same spirit by ``faststrings``.
 
 Whatever these shapes do not cover returns None: the caller then falls back
 to expat (``fastxml``), which is slower but general.
@@ -76,7 +75,7 @@ class Picker:
         """The region's cells when it is plain dialect through and through, else None (use expat)."""
         if not middle.endswith(b"</row></sheetData>") or not middle.startswith(b"<sheetData><row "):
             return None
-        if not _utf8(middle):
+        if not utf8_xml(middle):
             return None
         parts = _tokens(x14ac).split(b"</row>" + middle[11:-18])
         if any(parts[::_STRIDE]):
@@ -145,15 +144,16 @@ def _stop_token(parts: list, last_row: int) -> int:
 
 def _characters_allowed(region: bytes) -> bool:
     """Every character reference names a character XML allows (expat refuses the others)."""
-    for hexadecimal, digits in _CHARACTER_REFERENCE.findall(region):
-        code = int(digits, 16 if hexadecimal else 10)
-        if not (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
-                or 0x10000 <= code <= 0x10FFFF):
-            return False
-    return True
+    return all(xml_character(int(digits, 16 if hexadecimal else 10))
+               for hexadecimal, digits in _CHARACTER_REFERENCE.findall(region))
 
 
-def _utf8(data: bytes) -> bool:
+def xml_character(code: int) -> bool:
+    """A code point XML 1.0 allows in a document (the Char production)."""
+    return code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
+
+
+def utf8_xml(data: bytes) -> bool:
     """Valid UTF-8 holding only XML characters (controls are kept out by the patterns)."""
     if data.isascii():
         return True
@@ -162,63 +162,3 @@ def _utf8(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return "\ufffe" not in text and "\uffff" not in text
-
-
-_SST_HEAD = re.compile(rb'(?:<\?xml version="1\.0"(?: encoding="(?i:utf-8)")?(?: standalone="(?:yes|no)")?\?>'
-                       rb'(?:\r?\n)?)?<sst xmlns="http://schemas\.openxmlformats\.org/spreadsheetml/2006/main"'
-                       rb'(?: count="[0-9]{1,10}")?(?: uniqueCount="[0-9]{1,10}")?>')
-_PRESERVE = b' xml:space="preserve">'
-_SEPARATOR = b"</t></si><si><t"
-_JOINT, _JOINT_PRESERVE = b"</t></si><si><t>", b'</t></si><si><t xml:space="preserve">'
-_ENTITIES = (b"&amp;", b"&lt;", b"&gt;", b"&quot;", b"&apos;")
-# Bytes that may stand in entry text as they are; what is left after deleting them must be markup.
-_TEXT_BYTES = bytes(b for b in range(256) if b not in b"<&]" and (b >= 0x20 or b in b"\t\n"))
-
-
-class PlainStrings:
-    """A shared string table of plain entries only, proven well-formed without a parser.
-
-    With every ``<`` of the body counted and each entry boundary found as the
-    fixed joint ``</t></si><si><t>``, the body can only be ``<si><t>text</t></si>``
-    repeated, the text free of markup.
-    """
-
-    def __init__(self, body: bytes, count: int):
-        self.entries, self.count = body[6:-9], count  # entries: ">text" or ' xml:space="preserve">text'
-
-    @classmethod
-    def parse(cls, document: bytes) -> "PlainStrings | None":
-        first = document.find(b"<si>")
-        if first < 0 or not _SST_HEAD.fullmatch(document, 0, first) or not document.endswith(b"</t></si></sst>"):
-            return None
-        body = document[first:-6]
-        markup = body.translate(None, _TEXT_BYTES)
-        brackets, ampersands = markup.count(b"<"), markup.count(b"&")
-        count = brackets // 4
-        if brackets != 4 * count or len(markup) != brackets + ampersands:
-            return None  # a "]", control character or CR in some text, or markup other than the entries
-        if not body.startswith(b"<si><t>") and not body.startswith(b'<si><t xml:space="preserve">'):
-            return None
-        if body.count(_JOINT) + body.count(_JOINT_PRESERVE) != count - 1:
-            return None
-        if ampersands and ampersands != sum(body.count(entity) for entity in _ENTITIES):
-            return None  # character references and the like: expat's business
-        if not _utf8(body):
-            return None
-        return cls(body, count)
-
-    def raw(self, wanted) -> dict[int, bytes]:
-        """The wanted entries' text as stored (entities not yet decoded), all below ``count``.
-
-        Split only as far as needed from either end: the marker's strings are the last
-        entries, the cover's among the first.
-        """
-        found, low, high = {}, [i for i in wanted if i < self.count // 2], [i for i in wanted if i >= self.count // 2]
-        if low:
-            head = self.entries.split(_SEPARATOR, max(low) + 1)  # entries 0…max(low), then the rest
-            found.update((i, head[i]) for i in low)
-        if high:
-            tail = self.entries.rsplit(_SEPARATOR, self.count - min(high))  # the rest, then min(high)…
-            found.update((i, tail[i - min(high) + 1]) for i in high)
-        return {index: entry[len(_PRESERVE):] if entry.startswith(_PRESERVE) else entry[1:]
-                for index, entry in found.items()}

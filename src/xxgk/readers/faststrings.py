@@ -1,6 +1,8 @@
-"""Shared string tables with rich runs, proven well-formed without expat in the usual case.
+"""Shared string tables proven well-formed without expat in the usual cases.
 
-A LibreOffice- or Excel-saved table is mostly run formatting around a little
+``PlainStrings``: every entry a plain ``<si><t>text</t></si>``, proven by a few
+counting passes in C. ``RichStrings``: plain and rich entries as spreadsheets
+save them. A LibreOffice- or Excel-saved table is mostly run formatting around a little
 text: ``<si><r><rPr><sz val="11"/>…</rPr><t xml:space="preserve">text</t></r>…</si>``.
 One regex split cuts the body at every text (``<t …>text</t>``); what lies
 between two texts is a *joint*: markup only (``</t></r><r><rPr>…</rPr>``),
@@ -28,7 +30,67 @@ import re
 from bisect import bisect_left, bisect_right
 from itertools import accumulate
 
-from .fastsheet import _SST_HEAD, _TEXT_BYTES, _utf8
+from .fastsheet import utf8_xml, xml_character
+
+_SST_HEAD = re.compile(rb'(?:<\?xml version="1\.0"(?: encoding="(?i:utf-8)")?(?: standalone="(?:yes|no)")?\?>'
+                       rb'(?:\r?\n)?)?<sst xmlns="http://schemas\.openxmlformats\.org/spreadsheetml/2006/main"'
+                       rb'(?: count="[0-9]{1,10}")?(?: uniqueCount="[0-9]{1,10}")?>')
+_PRESERVE = b' xml:space="preserve">'
+_SEPARATOR = b"</t></si><si><t"
+_JOINT, _JOINT_PRESERVE = b"</t></si><si><t>", b'</t></si><si><t xml:space="preserve">'
+_ENTITIES = (b"&amp;", b"&lt;", b"&gt;", b"&quot;", b"&apos;")
+# Bytes that may stand in entry text as they are; what is left after deleting them must be markup.
+_TEXT_BYTES = bytes(b for b in range(256) if b not in b"<&]" and (b >= 0x20 or b in b"\t\n"))
+
+
+class PlainStrings:
+    """A shared string table of plain entries only, proven well-formed without a parser.
+
+    With every ``<`` of the body counted and each entry boundary found as the
+    fixed joint ``</t></si><si><t>``, the body can only be ``<si><t>text</t></si>``
+    repeated, the text free of markup.
+    """
+
+    def __init__(self, body: bytes, count: int):
+        self.entries, self.count = body[6:-9], count  # entries: ">text" or ' xml:space="preserve">text'
+
+    @classmethod
+    def parse(cls, document: bytes) -> "PlainStrings | None":
+        first = document.find(b"<si>")
+        if first < 0 or not _SST_HEAD.fullmatch(document, 0, first) or not document.endswith(b"</t></si></sst>"):
+            return None
+        body = document[first:-6]
+        markup = body.translate(None, _TEXT_BYTES)
+        brackets, ampersands = markup.count(b"<"), markup.count(b"&")
+        count = brackets // 4
+        if brackets != 4 * count or len(markup) != brackets + ampersands:
+            return None  # a "]", control character or CR in some text, or markup other than the entries
+        if not body.startswith(b"<si><t>") and not body.startswith(b'<si><t xml:space="preserve">'):
+            return None
+        if body.count(_JOINT) + body.count(_JOINT_PRESERVE) != count - 1:
+            return None
+        if ampersands and ampersands != sum(body.count(entity) for entity in _ENTITIES):
+            return None  # character references and the like: expat's business
+        if not utf8_xml(body):
+            return None
+        return cls(body, count)
+
+    def raw(self, wanted) -> dict[int, bytes]:
+        """The wanted entries' text as stored (entities not yet decoded), all below ``count``.
+
+        Split only as far as needed from either end: the marker's strings are the last
+        entries, the cover's among the first.
+        """
+        found, low, high = {}, [i for i in wanted if i < self.count // 2], [i for i in wanted if i >= self.count // 2]
+        if low:
+            head = self.entries.split(_SEPARATOR, max(low) + 1)  # entries 0…max(low), then the rest
+            found.update((i, head[i]) for i in low)
+        if high:
+            tail = self.entries.rsplit(_SEPARATOR, self.count - min(high))  # the rest, then min(high)…
+            found.update((i, tail[i - min(high) + 1]) for i in high)
+        return {index: entry[len(_PRESERVE):] if entry.startswith(_PRESERVE) else entry[1:]
+                for index, entry in found.items()}
+
 
 _V = rb'"[^"<&\x00-\x1f]{0,256}+"'  # an attribute value: no markup, entity or control character
 _T = rb'<t(?: xml:space="preserve")?+(?:/>|>[^<]*+</t>)'
@@ -51,7 +113,6 @@ _BEFORE = {START: b"", PLAIN: b"<si><t>x</t>", RUN: b"<si><r><t>x</t>", PHONETIC
 _AFTER = {START: b"", PLAIN: b"<t>x</t></si>", RUN: b"<t>x</t></r></si>", PHONETIC: b"<t>x</t></rPh></si>"}
 _TEXT_IN_MARKUP = re.compile(rb">[^<]|^[^<]")
 _CHARACTER_REFERENCE = re.compile(rb"&#(?:x([0-9a-fA-F]{1,6})|([0-9]{1,7}));")
-_ENTITIES = (b"&amp;", b"&lt;", b"&gt;", b"&quot;", b"&apos;")
 MAX_JOINTS = 250  # distinct joints remembered; each gets one byte as its id
 MAX_JOINT = 4096  # longer markup runs between texts are not template formatting: leave them to expat
 
@@ -68,7 +129,7 @@ class _Joints:
         known = self.ids.get(joint)
         if known is not None:
             return known
-        if len(self.ids) >= MAX_JOINTS or len(joint) > MAX_JOINT or _TEXT_IN_MARKUP.search(joint) or not _utf8(joint):
+        if len(self.ids) >= MAX_JOINTS or len(joint) > MAX_JOINT or _TEXT_IN_MARKUP.search(joint) or not utf8_xml(joint):
             raise KeyError(joint)  # a joint is markup only: its texts would escape the checks below
         for before in (PLAIN, RUN, PHONETIC, START):
             for after in (PLAIN, RUN, PHONETIC, START):
@@ -142,16 +203,12 @@ def _texts_allowed(texts: list) -> bool:
         return False
     if ampersands and not _entities_allowed(joined, ampersands):
         return False
-    return _utf8(joined)
+    return utf8_xml(joined)
 
 
 def _entities_allowed(joined: bytes, ampersands: int) -> bool:
     references = _CHARACTER_REFERENCE.findall(joined) if b"&#" in joined else []
     if ampersands != len(references) + sum(joined.count(entity) for entity in _ENTITIES):
         return False
-    for hexadecimal, decimal in references:
-        code = int(hexadecimal, 16) if hexadecimal else int(decimal)
-        if not (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
-                or 0x10000 <= code <= 0x10FFFF):
-            return False
-    return True
+    return all(xml_character(int(hexadecimal, 16) if hexadecimal else int(decimal))
+               for hexadecimal, decimal in references)

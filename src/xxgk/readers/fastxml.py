@@ -16,8 +16,8 @@ import re
 from typing import NamedTuple
 
 from .fastframe import Frame, _root_name, _root_start, _well_formed, split_sheet
-from .fastsheet import REF, PlainStrings
-from .faststrings import RichStrings
+from .fastsheet import REF
+from .faststrings import PlainStrings, RichStrings
 from .fastzip import Doubt
 from .refs import column_letters
 from .xmlparts import unescape
@@ -204,7 +204,7 @@ def _entity(match: re.Match) -> str:
 class SharedStrings:
     """One file's shared string table, judged once, entries picked as needed.
 
-    Proven without a parser when it is plain (``fastsheet.PlainStrings``) or plain and rich
+    Proven without a parser when it is plain (``faststrings.PlainStrings``) or plain and rich
     entries in the dialect spreadsheets write (``faststrings.RichStrings``); judged by expat
     otherwise.
     """
