@@ -10,7 +10,6 @@ import random
 from pathlib import Path
 
 import openpyxl
-import pytest
 
 import test_rules_each as each
 from xxgk.formats import get_format

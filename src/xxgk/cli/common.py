@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import sys
+from typing import NoReturn
 
 import click
 
@@ -13,7 +14,7 @@ EXIT_FINDINGS = 1  # errors found in the data
 EXIT_UNREADABLE = 2  # a file or argument could not be used
 
 
-def fail(message: str, code: int = EXIT_UNREADABLE) -> "NoReturn":  # noqa: F821
+def fail(message: str, code: int = EXIT_UNREADABLE) -> NoReturn:
     click.echo(f"错误：{message}", err=True)
     sys.exit(code)
 

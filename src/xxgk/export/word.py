@@ -148,7 +148,6 @@ def _vertical_text(cell) -> None:
 
 def _repeat_header_rows(table, printed: PrintedTable) -> None:
     from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     for index, row in enumerate(printed.rows):
         if not row or any(item.role not in _REPEAT_ROLES for item in row):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ..formats import Format
 from .expr import TYPE_FUNCTIONS, Binary, Call, ExprError, Ref, parse, walk
 from .load import RuleSpec
-from .resolve import CellRef, Const, labels_for, resolve
+from .resolve import CellRef, labels_for, resolve
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 DYNAMIC_PLACEHOLDERS = ("lhs", "rhs", "value")

@@ -18,7 +18,7 @@ from operator import itemgetter
 from ..formats import get_format
 from ..model import FormData
 from .engine import Report, RuleSet, environment, judge_all
-from .expr import Binary, Call, Num, Str, Unary
+from .expr import Binary, Call, Num, Unary
 from .pyeval import _equal
 from .resolve import CellRef, Const
 
