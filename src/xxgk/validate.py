@@ -39,7 +39,7 @@ def check_file(path: str | Path, ruleset: RuleSet, previous: FormData | None = N
     path = Path(path)
     try:
         report = _judge(path, ruleset, previous, fast, explanations=False)
-        if any(finding.severity == "warning" for finding in report.findings):
+        if report.explainable:
             report = _judge(path, ruleset, previous, fast, explanations=True)
     except ReadError as err:
         return FileResult(path, error=err)

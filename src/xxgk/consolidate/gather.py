@@ -131,7 +131,7 @@ def _read_one(path: Path, notes_always: bool = False) -> tuple[Entry, dict]:
     entry = read_entry(path, functools.partial(read_form_fast, explanations=notes_always))
     if entry.form is not None:
         judge(entry, ruleset, last_year)
-        if not notes_always and any(finding.severity == "warning" for finding in entry.report.findings):
+        if not notes_always and entry.report.explainable:
             entry = read_entry(path, read_form_fast)  # a 说明 may explain it: now read the 校验结果 sheet
             if entry.form is not None:
                 judge(entry, ruleset, last_year)

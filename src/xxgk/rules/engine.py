@@ -35,6 +35,11 @@ class Report:
         return [f for f in self.findings if f.explained]
 
     @property
+    def explainable(self) -> bool:
+        """A warning failed: a clerk's 说明 could mark it explained (nothing else can change what fails)."""
+        return any(f.severity == "warning" for f in self.findings)
+
+    @property
     def status(self) -> str:
         if self.errors:
             return "有错误"
