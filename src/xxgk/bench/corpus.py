@@ -88,9 +88,9 @@ def resave_bases(bases: list[tuple[Path, bool, bool]]) -> int:
     """Bases not already re-saved by openpyxl go through LibreOffice when it is installed; how many did."""
     from . import spreadsheet
 
-    chosen = [path for path, _faulty, resaved in bases if not resaved]
     if not spreadsheet.available():
         return 0
+    chosen = [path for path, _faulty, resaved in bases if not resaved]
     spreadsheet.resave(chosen)
     return len(chosen)
 
@@ -102,17 +102,16 @@ def _resave_with_openpyxl(path: Path) -> None:
     workbook.save(path)
 
 
-def make_corpus(folder: Path, n: int, bases: int = 40, seed: int = 7, spreadsheet_saved: bool = True) -> Corpus:
+def make_corpus(folder: Path, n: int, bases: int = 40, seed: int = 7) -> Corpus:
     """Write ``n`` agency workbooks into ``folder`` (created); bases go to ``folder``/../bases."""
     folder.mkdir(parents=True, exist_ok=True)
     base_folder = folder.parent / (folder.name + "_bases")
     base_folder.mkdir(exist_ok=True)
     made = build_bases(base_folder, max(1, min(bases, n)), seed)
-    saved_by_app = resave_bases(made) if spreadsheet_saved else 0
+    saved_by_app = resave_bases(made)
     templates = [(_ZipCopy(path, base_name(i), "BASE" + f"{i:014d}"), faulty, resaved)
                  for i, (path, faulty, resaved) in enumerate(made)]
-    corpus = Corpus(folder, bases=len(made))
-    corpus.app_saved_bases = saved_by_app
+    corpus = Corpus(folder, bases=len(made), app_saved_bases=saved_by_app)
     for index in range(n):
         copier, faulty, resaved = templates[index % len(templates)]
         path = folder / f"{index:05d}_{agency_name(index)}.xlsx"
@@ -133,21 +132,23 @@ class _ZipCopy:
             self.part, self.text, self.marks = _find_marks(archive, infos, name, code)
             # A spreadsheet application also caches the name in the 校验结果 sheet's messages, so
             # every agency's file differs there too: the copies must not share those bytes either.
-            self.echoes = {info.filename: archive.read(info).decode("utf-8") for info in infos
-                           if info.filename != self.part and info.filename.endswith(".xml")
-                           and f"“{name}”".encode() in archive.read(info)}
+            quoted = f"“{name}”"
+            others = ((info.filename, archive.read(info).decode("utf-8")) for info in infos
+                      if info.filename != self.part and info.filename.endswith(".xml"))
+            self.echoes = {part: text for part, text in others if quoted in text}
         self.name = name
         self.members = [(info, _raw_member(data, info)) for info in infos]
 
     def write(self, target: Path, name: str, code: str) -> None:
         (old_name, escape), (old_code, _) = self.marks
         text = self.text.replace(f">{old_name}<", f">{escape(name)}<").replace(f">{old_code}<", f">{code}<")
+        rewritten = {self.part: text} | {part: echo.replace(f"“{self.name}”", f"“{escape(name)}”")
+                                         for part, echo in self.echoes.items()}
         out, central = bytearray(), bytearray()
         for info, raw in self.members:
             crc, size, method = info.CRC, info.file_size, info.compress_type
-            if info.filename == self.part or info.filename in self.echoes:
-                plain = (text if info.filename == self.part else
-                         self.echoes[info.filename].replace(f"“{self.name}”", f"“{escape(name)}”")).encode("utf-8")
+            if info.filename in rewritten:
+                plain = rewritten[info.filename].encode("utf-8")
                 compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
                 raw = compressor.compress(plain) + compressor.flush()
                 crc, size, method = zlib.crc32(plain), len(plain), zipfile.ZIP_DEFLATED
