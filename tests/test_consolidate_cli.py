@@ -101,7 +101,7 @@ def test_cover_of_the_summary(district):
     values = named_values(output)
     assert values["xxgk_cover_agency"] == "示例区"
     assert values["xxgk_cover_year"] == YEAR
-    assert values["xxgk_format"] == "2021"
+    assert values["xxgk_format"] == 2021
 
 
 def test_detail_reads_back_with_pandas(district):

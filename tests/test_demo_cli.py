@@ -43,7 +43,7 @@ def test_everything_is_where_it_says(demo):
         assert str(folder / name) in result.stdout, name
     template = openpyxl.load_workbook(folder / "workbook_template.xlsx")
     assert "xxgk_chk_1" in template.defined_names  # built with live checks
-    assert named_values(folder / "workbook_template.xlsx")["xxgk_format"] == "2021"
+    assert named_values(folder / "workbook_template.xlsx")["xxgk_format"] == 2021
 
 
 def test_every_sample_validated_and_consolidated_with_its_status(demo, tmp_path):

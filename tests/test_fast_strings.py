@@ -10,6 +10,7 @@ re-saves (which write rich runs for mixed CJK/Latin text) go through the whole r
 """
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from xxgk.errors import ReadError
 from xxgk.formats import get_format
 from xxgk.readers import read_workbook
 from xxgk.readers.fast import read_fast
-from xxgk.readers.faststrings import RichStrings
+from xxgk.readers.faststrings import RichStrings, entry_end
 from xxgk.readers.fastxml import SharedStrings
 from xxgk.readers.fastzip import Doubt, RawZip
 from xxgk.readers.safezip import SafeArchive
@@ -213,3 +214,61 @@ def test_libreoffice_saves_are_proven_and_read_exactly(libreoffice, tmp_path):
         assert RichStrings.parse(document) is not None
         form = read_fast(saved)
         assert form is not None and form == read_workbook(saved)
+
+
+def fast_prefix(path: Path, wanted: set[int]) -> dict[int, str] | None:
+    """The fast reader's way: only the entries up to the highest one wanted are proven."""
+    try:
+        return SharedStrings(RawZip(str(path)).read(MEMBER), max(wanted) + 1).pick(wanted)
+    except Doubt:
+        return None
+
+
+@pytest.mark.parametrize("kind", ["rich", "plain"])
+@pytest.mark.parametrize("damaged_at", [1, 2, 3])
+def test_a_prefix_is_proven_exactly_as_far_as_the_careful_reader_reads(template, tmp_path, kind, damaged_at):
+    """Entry 2 is the last wanted: damage up to it is refused by both, damage after it by neither."""
+    make = (lambda i: rich(run(str(i).encode()), run(b"x"))) if kind == "rich" else (lambda i: plain(str(i).encode()))
+    entries = [make(i) for i in range(5)]
+    entries[damaged_at] = MALFORMED["control character"] if kind == "rich" else plain(b"a\x01b")
+    path = with_table(template, tmp_path, "prefix", table(*entries))
+    expected, got = careful(path, {0, 2}), fast_prefix(path, {0, 2})
+    assert got == expected
+    assert (got is None) == (damaged_at <= 2)
+
+
+def test_entry_end_is_the_end_of_each_entry():
+    entries = [entry for entries in COVERED.values() for entry in entries]
+    entries += [plain(f"第{i}项说明".encode()) for i in range(1200)]  # past several counting windows
+    document = table(*entries)
+    ends = [match.end() for match in re.finditer(rb"</si>", document)]
+    assert len(ends) == len(entries) and ends[-1] > 3 * 8192
+    assert [entry_end(document, k) for k in range(1, len(entries) + 1)] == ends
+    assert entry_end(document, len(entries) + 1) is None
+    assert entry_end(b"<sst>" + document[len(HEAD):], 1) is None  # a head the proofs do not take
+
+
+def test_an_entry_end_inside_a_comment_is_declined(template, tmp_path):
+    path = with_table(template, tmp_path, "comment", table(plain(b"a"), b"<!-- </si> -->" + plain(b"b"), plain(b"c")))
+    assert careful(path, {1}) == {1: "b"}
+    assert fast_prefix(path, {1}) is None
+
+
+def test_string_markers_of_earlier_templates_are_read_alike(template, tmp_path):
+    """Files from the first template carry the marks as strings, the last entries of the table."""
+    with zipfile.ZipFile(template) as book:
+        count = book.read(MEMBER).count(b"<si>")
+    strings = rewrite_member(template, tmp_path / "strings.xlsx", MEMBER,
+                             lambda old: old[:-6] + b"<si><t>2021</t></si><si><t>1</t></si></sst>")
+
+    def as_strings(sheet: bytes) -> bytes:
+        for ref, value, index in ((b"B1", b"2021", count), (b"B2", b"1", count + 1)):
+            sheet, done = re.subn(rb'<c r="' + ref + rb'"([^>]*)><v>' + value + rb"</v></c>",
+                                  rb'<c r="' + ref + rb'"\1 t="s"><v>' + str(index).encode() + rb"</v></c>", sheet)
+            assert done == 1, ref
+        return sheet
+
+    path = rewrite_member(strings, tmp_path / "string_markers.xlsx", "xl/worksheets/sheet7.xml", as_strings)
+    form = read_fast(path)
+    assert form is not None and form == read_workbook(path)
+    assert form.format_id == "2021" and form.template_version == "1"

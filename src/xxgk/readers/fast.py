@@ -208,7 +208,13 @@ def _check_index(raw: Cell | None) -> None:
 
 
 def _strings(archive: RawZip, reader: _Reader, raws: list, table: list) -> dict[int, str]:
-    """The strings these cells refer to; ``table`` holds the file's parsed table once read."""
+    """The strings these cells refer to.
+
+    Only the entries up to the highest one wanted are proven, as far as the careful
+    reader parses: a filled cover's strings come early in a saved table, the
+    template's long help texts after them. ``table`` keeps the file's table as far
+    as it was read.
+    """
     indexes = set()
     for raw in raws:
         if raw is not None and raw.type == "s" and raw.text is not None:
@@ -216,11 +222,12 @@ def _strings(archive: RawZip, reader: _Reader, raws: list, table: list) -> dict[
             indexes.add(int(raw.text))
     if not indexes:
         return {}
-    if not table:
+    entries = max(indexes) + 1
+    if not table or table[0].count < entries:
         member = reader.parts.shared_strings
         if member is None or member not in archive.members:
             raise Doubt("no shared strings")
-        table.append(SharedStrings(archive.read(member)))
+        table[:] = [SharedStrings(archive.read(member), entries)]
     return table[0].pick(indexes)
 
 

@@ -38,9 +38,49 @@ _SST_HEAD = re.compile(rb'(?:<\?xml version="1\.0"(?: encoding="(?i:utf-8)")?(?:
 _PRESERVE = b' xml:space="preserve">'
 _SEPARATOR = b"</t></si><si><t"
 _JOINT, _JOINT_PRESERVE = b"</t></si><si><t>", b'</t></si><si><t xml:space="preserve">'
+_ENTRY_END = b"</si>"
+_WINDOW = 8192  # bytes counted in one go while looking for the end of an entry
 _ENTITIES = (b"&amp;", b"&lt;", b"&gt;", b"&quot;", b"&apos;")
 # Bytes that may stand in entry text as they are; what is left after deleting them must be markup.
 _TEXT_BYTES = bytes(b for b in range(256) if b not in b"<&]" and (b >= 0x20 or b in b"\t\n"))
+
+
+def entry_end(document: bytes, entries: int) -> int | None:
+    """Where the first ``entries`` entries end (just past that many ``</si>``), or None when fewer.
+
+    The careful reader stops parsing there (``xmlparts.shared_strings``), so a prefix
+    proven well-formed up to this point is exactly as much as it demands. A
+    ``</si>`` found here that is not an entry's end (inside a comment, say) makes
+    the prefix fail the proof, never pass it.
+    """
+    found, position, size = 0, _body_start(document), len(document)
+    if position < 0:
+        return None
+    while True:  # count in windows (in C), then walk the last window entry by entry
+        probe = document.find(_ENTRY_END, min(position + _WINDOW, size))
+        window_end = size if probe < 0 else probe + len(_ENTRY_END)
+        here = document.count(_ENTRY_END, position, window_end)
+        if found + here >= entries:
+            break
+        if window_end == size:
+            return None
+        found, position = found + here, window_end
+    for _ in range(entries - found):
+        position = document.find(_ENTRY_END, position) + len(_ENTRY_END)
+    return position
+
+
+def _body_start(document: bytes) -> int:
+    """Where the first entry starts after a plain ``<sst>`` head, or -1."""
+    first = document.find(b"<si>")
+    return first if first >= 0 and _SST_HEAD.fullmatch(document, 0, first) else -1
+
+
+def _body_end(document: bytes, end: int | None) -> int:
+    """``end``, or for the whole table the position of its closing tag (0 when there is none)."""
+    if end is not None:
+        return end
+    return len(document) - 6 if document.endswith(b"</sst>") else 0
 
 
 class PlainStrings:
@@ -55,11 +95,14 @@ class PlainStrings:
         self.entries, self.count = body[6:-9], count  # entries: ">text" or ' xml:space="preserve">text'
 
     @classmethod
-    def parse(cls, document: bytes) -> "PlainStrings | None":
-        first = document.find(b"<si>")
-        if first < 0 or not _SST_HEAD.fullmatch(document, 0, first) or not document.endswith(b"</t></si></sst>"):
+    def parse(cls, document: bytes, end: int | None = None) -> "PlainStrings | None":
+        """The table, or its entries before ``end`` (see ``entry_end``); None when not plain."""
+        first = _body_start(document)
+        if first < 0:
             return None
-        body = document[first:-6]
+        body = document[first:_body_end(document, end)]
+        if not body.endswith(b"</t></si>"):
+            return None
         markup = body.translate(None, _TEXT_BYTES)
         brackets, ampersands = markup.count(b"<"), markup.count(b"&")
         count = brackets // 4
@@ -156,11 +199,15 @@ class RichStrings:
         self.count = self.opened[-1]
 
     @classmethod
-    def parse(cls, document: bytes) -> "RichStrings | None":
-        first = document.find(b"<si>")
-        if first < 0 or not _SST_HEAD.fullmatch(document, 0, first) or not document.endswith(b"</si></sst>"):
+    def parse(cls, document: bytes, end: int | None = None) -> "RichStrings | None":
+        """The table, or its entries before ``end`` (see ``entry_end``); None when not in this dialect."""
+        first = _body_start(document)
+        if first < 0:
             return None
-        parts = _TEXTS.split(document[first:-6])
+        body = document[first:_body_end(document, end)]
+        if not body.endswith(b"</si>"):
+            return None
+        parts = _TEXTS.split(body)
         joints = parts[::2]
         try:
             ids = bytes(map(JOINTS.ids.__getitem__, joints))  # the usual case: every joint known, all in C

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from .fastframe import Frame, _root_name, _root_start, _well_formed, split_sheet
 from .fastsheet import REF
-from .faststrings import PlainStrings, RichStrings
+from .faststrings import PlainStrings, RichStrings, entry_end
 from .fastzip import Doubt
 from .refs import column_letters
 from .xmlparts import unescape
@@ -209,12 +209,16 @@ class SharedStrings:
     otherwise.
     """
 
-    def __init__(self, document: bytes):
-        self.plain = PlainStrings.parse(document)  # the usual table, proven without a parser
+    def __init__(self, document: bytes, entries: int | None = None):
+        """The whole table, or only its first ``entries`` entries: the careful reader reads no further."""
+        end = None if entries is None else entry_end(document, entries)
+        if entries is not None and end is None:
+            raise Doubt("string index past the table")
+        self.plain = PlainStrings.parse(document, end)  # the usual table, proven without a parser
         if self.plain is not None:
             self.count = self.plain.count
             return
-        self.rich = RichStrings.parse(document)  # a spreadsheet-saved table with runs, proven alike
+        self.rich = RichStrings.parse(document, end)  # a spreadsheet-saved table with runs, proven alike
         if self.rich is not None:
             self.count = self.rich.count
             return

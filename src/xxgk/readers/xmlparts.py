@@ -213,12 +213,16 @@ def shared_strings(archive: SafeArchive, member: str, wanted: Iterable[int]) -> 
 
     def scan() -> dict[int, str]:
         found: dict[int, str] = {}
-        index, root = -1, None
+        index, root, depth = -1, None, 0
         with archive.open(member) as stream:
             for event, elem in safe_et.iterparse(stream, events=("start", "end"), forbid_dtd=True):
                 if event == "start":
                     root = elem if root is None else root
+                    if depth != 1 and local(elem.tag) == "si":  # an entry left open: every index after it shifts
+                        raise ParseError("shared string entry inside another element")
+                    depth += 1
                     continue
+                depth -= 1
                 if local(elem.tag) != "si":
                     continue
                 index += 1

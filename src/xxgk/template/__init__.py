@@ -92,11 +92,20 @@ def _render(fmt: Format, layout: Layout, checks: list[LiveCheck], values: dict[s
 
 
 def _write_marker(workbook, sheet, fmt: Format) -> None:
-    """Hidden sheet telling readers which format and template version they hold."""
+    """Hidden sheet telling readers which format and template version they hold.
+
+    The marks are written as numbers (readers compare them as text either way):
+    as strings they would be the last entries of a saved file's shared string
+    table, and reading them would mean proving the whole table, where a filled
+    cover's strings are among its first entries.
+    """
     for row, (label, value, name) in enumerate((("format", fmt.id, FORMAT_NAME),
                                                  ("version", TEMPLATE_VERSION, VERSION_NAME))):
         sheet.write_string(row, 0, label)
-        sheet.write_string(row, 1, value)
+        if value.isascii() and value.isdigit():
+            sheet.write_number(row, 1, int(value))
+        else:
+            sheet.write_string(row, 1, value)
         workbook.define_name(name, f"='{SHEET_MARKER}'!$B${row + 1}")
     sheet.hide()
     protect(sheet)
