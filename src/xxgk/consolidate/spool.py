@@ -19,6 +19,8 @@ from typing import Iterator
 
 from ..model import Value
 
+BUFFER = 1024 * 1024
+
 
 class Packed:
     """A form's values pickled in the worker, plus its detail figure cells (XML with placeholders)."""
@@ -41,8 +43,9 @@ class Spool:
     """Two append-only temporary files (values, detail figures) and where each record starts."""
 
     def __init__(self) -> None:
-        self._values = tempfile.TemporaryFile(prefix="xxgk-values-")
-        self._figures = tempfile.TemporaryFile(prefix="xxgk-detail-")
+        # a large buffer: one system call per megabyte rather than one or two per agency
+        self._values = tempfile.TemporaryFile(prefix="xxgk-values-", buffering=BUFFER)
+        self._figures = tempfile.TemporaryFile(prefix="xxgk-detail-", buffering=BUFFER)
         self._ends = (array("q", [0]), array("q", [0]))  # record i spans ends[i] .. ends[i + 1]
 
     def add(self, packed: Packed) -> "SpooledValues":

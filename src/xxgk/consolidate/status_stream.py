@@ -24,6 +24,7 @@ from ..template.sizing import LINE_PT, MIN_ROW_PT, wrapped_lines
 from .detail_stream import text_xml
 from .identity import NO_NAME
 from .result import Entry
+from .spool import BUFFER
 
 MAX_LINKS = 65530  # XlsxWriter leaves the cell empty beyond Excel's limit of links per sheet
 HYPERLINK_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
@@ -57,8 +58,8 @@ class StatusRows:
         self.entries = entries
         self.columns = columns
         self.statuses = probe_statuses(entries)
-        self._links: IO[bytes] = tempfile.TemporaryFile(prefix="xxgk-links-")
-        self._rels: IO[bytes] = tempfile.TemporaryFile(prefix="xxgk-rels-")
+        self._links: IO[bytes] = tempfile.TemporaryFile(prefix="xxgk-links-", buffering=BUFFER)
+        self._rels: IO[bytes] = tempfile.TemporaryFile(prefix="xxgk-rels-", buffering=BUFFER)
 
     @property
     def linked(self) -> bool:
@@ -119,7 +120,7 @@ class StatusRows:
 
     def _link(self, n: int, path: Path, links: int) -> bool:
         """Spool the hyperlink of row ``n`` to its file; False when the name stays plain text."""
-        target = self.relative(Path(path))
+        target = self.relative(path if isinstance(path, Path) else Path(path))
         if "#" in target or "%" in target or len(target) > 2000:  # would be read as an anchor / an escape
             return False
         url = Url("external:" + target)

@@ -6,7 +6,9 @@ full-width characters take two. Heights are in points.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
+import re
 import unicodedata
 
 LINE_PT = 14.5  # height of one wrapped line of 11 pt 宋体
@@ -20,7 +22,28 @@ MANY_VALUE_COLUMNS = 6
 
 def text_units(text: str) -> int:
     """Display width in Excel width units: CJK and full-width characters count 2."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    if text.isascii():
+        return len(text)
+    units = 2 * len(text) - len(_wide_in_bmp().sub("", text))  # each wide character once more
+    if _ASTRAL.search(text):  # outside the BMP (rare): character by character
+        units += sum(1 for ch in _ASTRAL.findall(text) if unicodedata.east_asian_width(ch) in "WF")
+    return units
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
+@functools.lru_cache(maxsize=1)
+def _wide_in_bmp() -> re.Pattern:
+    """The wide and full-width characters of the BMP as one character class (built in about 10 ms)."""
+    ranges: list[list[int]] = []
+    for code in range(0x10000):
+        if unicodedata.east_asian_width(chr(code)) in "WF":
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    return re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]+")
 
 
 def wrapped_lines(text: str, width: float) -> int:
