@@ -76,11 +76,14 @@ def _body_start(document: bytes) -> int:
     return first if first >= 0 and _SST_HEAD.fullmatch(document, 0, first) else -1
 
 
-def _body_end(document: bytes, end: int | None) -> int:
-    """``end``, or for the whole table the position of its closing tag (0 when there is none)."""
-    if end is not None:
-        return end
-    return len(document) - 6 if document.endswith(b"</sst>") else 0
+def _body(document: bytes, end: int | None) -> bytes | None:
+    """The entries after a plain ``<sst>`` head: up to ``end``, or the whole table (empty without ``</sst>``)."""
+    first = _body_start(document)
+    if first < 0:
+        return None
+    if end is None:
+        end = len(document) - 6 if document.endswith(b"</sst>") else first
+    return document[first:end]
 
 
 class PlainStrings:
@@ -97,11 +100,8 @@ class PlainStrings:
     @classmethod
     def parse(cls, document: bytes, end: int | None = None) -> "PlainStrings | None":
         """The table, or its entries before ``end`` (see ``entry_end``); None when not plain."""
-        first = _body_start(document)
-        if first < 0:
-            return None
-        body = document[first:_body_end(document, end)]
-        if not body.endswith(b"</t></si>"):
+        body = _body(document, end)
+        if body is None or not body.endswith(b"</t></si>"):
             return None
         markup = body.translate(None, _TEXT_BYTES)
         brackets, ampersands = markup.count(b"<"), markup.count(b"&")
@@ -201,11 +201,8 @@ class RichStrings:
     @classmethod
     def parse(cls, document: bytes, end: int | None = None) -> "RichStrings | None":
         """The table, or its entries before ``end`` (see ``entry_end``); None when not in this dialect."""
-        first = _body_start(document)
-        if first < 0:
-            return None
-        body = document[first:_body_end(document, end)]
-        if not body.endswith(b"</si>"):
+        body = _body(document, end)
+        if body is None or not body.endswith(b"</si>"):
             return None
         parts = _TEXTS.split(body)
         joints = parts[::2]
