@@ -143,8 +143,8 @@ def test_consolidate_in_process_matches_the_subprocess(folder, summary, tmp_path
 
 
 def test_figure_cells_of_a_row_of_numbers_are_those_cell_by_cell():
-    """figures_xml's one-call path for numbers writes what ``_cell`` writes, and anything else goes by ``_cell``."""
-    from xxgk.consolidate.detail_stream import NUMBER_MARK, _cell, _template, figures_xml
+    """figures_xml's one-call path for numbers writes what ``cell_xml`` writes, and anything else goes by ``cell_xml``."""
+    from xxgk.consolidate.detail_stream import NUMBER_MARK, cell_xml, _template, figures_xml
     from xxgk.model import CellError
 
     refs, _ = _template(F2021)
@@ -153,7 +153,7 @@ def test_figure_cells_of_a_row_of_numbers_are_those_cell_by_cell():
     odd = list(numbers)
     odd[3:9] = [None, "文字 & <b>", True, CellError("#DIV/0!"), float("nan"), float("inf")]
     for cells in (numbers, odd):
-        expected = "".join(_cell(ref, NUMBER_MARK, value) for ref, value in zip(refs, cells)).encode()
+        expected = "".join(cell_xml(ref, NUMBER_MARK, value) for ref, value in zip(refs, cells)).encode()
         assert figures_xml(F2021, tuple(cells)) == expected
         assert figures_xml(F2021, dict(zip(F2021.cells, cells))) == expected
 

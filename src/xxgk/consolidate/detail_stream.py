@@ -78,7 +78,7 @@ class DetailRows:
         fixed_refs = [col + ROW_MARK for col in self.columns[:self.fixed]]
         for number, entry in enumerate(self.entries, start=2):
             fixed = (entry.agency or NO_NAME, entry.credit_code, entry.year, entry.status, entry.path.name)
-            head = "".join([_cell(ref, text_s, value) for ref, value in zip(fixed_refs, fixed)])
+            head = "".join([cell_xml(ref, text_s, value) for ref, value in zip(fixed_refs, fixed)])
             row = b"".join((b'<row r="\x00">', head.encode("utf-8"), _figures_of(entry, self.fmt), b"</row>"))
             yield row.replace(mark, str(number).encode()).replace(NUMBER_MARK.encode(), number_style)
 
@@ -109,7 +109,7 @@ def figures_xml(fmt: Format, values) -> bytes:
 
     ``values`` is a Mapping of the form's values or, faster, the figures alone in
     ``fmt.cells`` order (a tuple). A row of finite numbers — nearly every row —
-    is one ``str.format`` call; anything else goes cell by cell through ``_cell``.
+    is one ``str.format`` call; anything else goes cell by cell through ``cell_xml``.
     """
     refs, numbers = _template(fmt)
     cells = values if isinstance(values, tuple) else tuple(values.get(key) for key in fmt.cells)
@@ -117,15 +117,15 @@ def figures_xml(fmt: Format, values) -> bytes:
     try:
         if kinds <= _NUMBERS and (float not in kinds or all(map(math.isfinite, cells))):
             return numbers.format(*cells).encode()
-    except OverflowError:  # an integer beyond float: let _cell say so as before
+    except OverflowError:  # an integer beyond float: let cell_xml say so as before
         pass
-    return "".join([_cell(ref, NUMBER_MARK, value) for ref, value in zip(refs, cells)]).encode("utf-8")
+    return "".join([cell_xml(ref, NUMBER_MARK, value) for ref, value in zip(refs, cells)]).encode("utf-8")
 
 
 _NUMBERS = frozenset({int, float})
 
 
-def _cell(ref: str, style: str, value: Value) -> str:
+def cell_xml(ref: str, style: str, value: Value) -> str:
     """One cell as SheetWriter.value writes it: numbers, text (bools as TRUE/FALSE), else blank."""
     kind = type(value)
     if kind is int or (kind is float and value == value and abs(value) != float("inf")):

@@ -19,9 +19,8 @@ from typing import IO, Callable, Iterator, Sequence
 
 from xlsxwriter.url import Url
 
-from ..model import CellError
 from ..template.sizing import LINE_PT, MIN_ROW_PT, wrapped_lines
-from .detail_stream import text_xml
+from .detail_stream import cell_xml, text_xml
 from .identity import NO_NAME
 from .result import Entry
 from .spool import BUFFER
@@ -110,7 +109,7 @@ class StatusRows:
             height = int(max(MIN_ROW_PT, lines * LINE_PT + 4) * 4.0 / 3.0 + 0.5) * 0.75
             cells = (f'<c r="A{n}" s="{cell}"><v>{index}</v></c>',
                      _text("B", n, cell, entry.path.name), _text("C", n, cell, agency),
-                     _value("D", n, cell, entry.year), _text("E", n, cell, entry.format_id),
+                     cell_xml(f"D{n}", cell, entry.year), _text("E", n, cell, entry.format_id),
                      _text("F", n, status_styles[entry.status], entry.status),
                      f'<c r="G{n}" s="{cell}"><v>{entry.errors}</v></c>',
                      f'<c r="H{n}" s="{cell}"><v>{entry.warnings}</v></c>',
@@ -120,7 +119,7 @@ class StatusRows:
 
     def _link(self, n: int, path: Path, links: int) -> bool:
         """Spool the hyperlink of row ``n`` to its file; False when the name stays plain text."""
-        target = self.relative(path if isinstance(path, Path) else Path(path))
+        target = self.relative(Path(path))
         if "#" in target or "%" in target or len(target) > 2000:  # would be read as an anchor / an escape
             return False
         url = Url("external:" + target)
@@ -182,16 +181,3 @@ def _write_batched(rows: Iterator[bytes], write: Callable[[bytes], object], size
 def _text(column: str, n: int, style: str, text: str) -> str:
     """A text cell; ``text_xml`` clips it as ``sheets.clip`` does."""
     return f'<c r="{column}{n}" s="{style}" t="inlineStr">{text_xml(str(text))}</c>'
-
-
-def _value(column: str, n: int, style: str, value) -> str:
-    """SheetWriter.value: bools as TRUE/FALSE text, numbers, text, else a blank cell with the style."""
-    ref = f"{column}{n}"
-    if isinstance(value, bool):
-        return f'<c r="{ref}" s="{style}" t="inlineStr">{text_xml("TRUE" if value else "FALSE")}</c>'
-    if isinstance(value, (int, float)):
-        return f'<c r="{ref}" s="{style}"><v>{value:.16G}</v></c>'
-    if isinstance(value, (str, CellError)):
-        return f'<c r="{ref}" s="{style}" t="inlineStr">{text_xml(str(value))}</c>'
-    return f'<c r="{ref}" s="{style}"/>'
-

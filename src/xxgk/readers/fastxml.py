@@ -211,9 +211,11 @@ class SharedStrings:
 
     def __init__(self, document: bytes, entries: int | None = None):
         """The whole table, or only its first ``entries`` entries: the careful reader reads no further."""
-        end = None if entries is None else entry_end(document, entries)
-        if entries is not None and end is None:
-            raise Doubt("string index past the table")
+        end = None
+        if entries is not None:
+            end = entry_end(document, entries)
+            if end is None:
+                raise Doubt("string index past the table")
         self.plain = PlainStrings.parse(document, end)  # the usual table, proven without a parser
         if self.plain is not None:
             self.count = self.plain.count

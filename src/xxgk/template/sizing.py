@@ -25,8 +25,8 @@ def text_units(text: str) -> int:
     if text.isascii():
         return len(text)
     units = 2 * len(text) - len(_wide_in_bmp().sub("", text))  # each wide character once more
-    if _ASTRAL.search(text):  # outside the BMP (rare): character by character
-        units += sum(1 for ch in _ASTRAL.findall(text) if unicodedata.east_asian_width(ch) in "WF")
+    # outside the BMP (rare): character by character
+    units += sum(1 for ch in _ASTRAL.findall(text) if unicodedata.east_asian_width(ch) in "WF")
     return units
 
 
