@@ -152,7 +152,14 @@ def test_figure_cells_of_a_row_of_numbers_are_those_cell_by_cell():
     numbers = [rng.choice([0, 7, 10**15, 2**53 + 1, -3, 0.1 + 0.2, 1e-7, 12345.678, 1e21]) for _ in refs]
     odd = list(numbers)
     odd[3:9] = [None, "文字 & <b>", True, CellError("#DIV/0!"), float("nan"), float("inf")]
-    for cells in (numbers, odd):
+    whole = [rng.randrange(-10**6, 10**6) for _ in refs]
+    rows = [numbers, odd, whole]
+    for at, value in ((0, 233.35), (-1, 0.5), (7, 2**53 - 1), (7, -(2**53) + 1), (7, 2**53), (7, 2**53 + 1),
+                      (7, 10**16 - 1), (7, -(10**16)), (7, 10**17), (7, float("nan")), (7, float("-inf")), (7, -0.0), (7, 2.0)):
+        row = list(whole)
+        row[at] = value
+        rows.append(row)
+    for cells in rows:
         expected = "".join(cell_xml(ref, NUMBER_MARK, value) for ref, value in zip(refs, cells)).encode()
         assert figures_xml(F2021, tuple(cells)) == expected
         assert figures_xml(F2021, dict(zip(F2021.cells, cells))) == expected

@@ -19,7 +19,8 @@ from ..readers import read_workbook
 from ..rules import RuleSet
 from ..template import build_workbook
 from .charts import ChartWriter
-from .detail_stream import detail_member, detail_part, splice
+from .assemble import splice
+from .detail_stream import detail_member, detail_part
 from .labels import SHEET_DETAIL, SHEET_FINDINGS, SHEET_STATUS
 from .result import ConsolidationResult, Entry
 from .sheets import SheetWriter
@@ -61,7 +62,8 @@ def write_summary(result: ConsolidationResult, fmt: Format, sums: dict, top: Seq
         if sheets.finding_rows_part is not None:
             parts[member[SHEET_FINDINGS]] = sheets.finding_rows_part.sheet
         splice(data, target, parts,
-               lambda: {rels: lambda _xml, out: status.relationships(out)} if status.linked else {})
+               lambda: {rels: lambda _xml, out: status.relationships(out)} if status.linked else {},
+               aside={member[SHEET_DETAIL], member[SHEET_FINDINGS]})  # made in a second process meanwhile
 
     build_workbook(result.output, fmt, live_checks=checks, values={**sums, **cover_values(result)}, extend=extend,
                    write=write)

@@ -3,8 +3,8 @@
 A district of 10,000 agencies makes 2.7 million cells. Held by XlsxWriter they
 cost gigabytes and minutes, so XlsxWriter writes only the header and a *probe*
 row (one text cell, one number cell, in the sheet's own styles); when the
-workbook is done, ``splice`` copies it into the output file and replaces the
-probe row by the real rows, generated here one by one and compressed on the fly.
+workbook is done, ``assemble.splice`` copies it into the output file and replaces
+the probe row by the real rows, generated here one by one and compressed on the fly.
 The style ids are read off the probe row, so they are whatever XlsxWriter chose.
 
 The 205 figure cells of a row are made in the worker that read the workbook
@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 import re
 import zipfile
-from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ..formats import Format
@@ -31,9 +30,9 @@ from .labels import DETAIL_FIXED
 from .result import Entry
 
 PROBE_ROW = 1  # 0-based: the row just below the header
-DETAIL_LEVEL = 1  # zlib level for the big sheet: fast, and this XML compresses well anyway
 _ESCAPED_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
+_SPECIAL = re.compile(r"_x|[\x00-\x08\x0b-\x1f&<>]")
 _PROBE = re.compile(rb'<row r="2"[^>]*>(.*?)</row>', re.S)
 _STYLE = re.compile(rb'<c r="([A-Z]+)2" s="([0-9]+)"')
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
@@ -49,10 +48,11 @@ def write_probe(sheet, text_style, number_style, first_figure_column: int) -> No
 def text_xml(text: str) -> str:
     """An inline string element's content, as XlsxWriter would escape the text."""
     text = text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + "…"
-    if "_x" in text:
-        text = _ESCAPED_ESCAPE.sub(r"_x005F\1", text)
-    text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if _SPECIAL.search(text):  # most names and notes have nothing to escape
+        if "_x" in text:
+            text = _ESCAPED_ESCAPE.sub(r"_x005F\1", text)
+        text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
     return f'<is><t{space}>{text}</t></is>'
 
@@ -92,15 +92,16 @@ def _figures_of(entry: Entry, fmt: Format) -> bytes:
 
 
 _TEMPLATES: dict[str, tuple[list[str], str]] = {}
+_PLAIN_LIMIT = 2 ** 53  # below it an int is exact as a float, so its .16G form is its plain digits
 
 
 def _template(fmt: Format) -> tuple[list[str], str]:
-    """Per format: the figure cells' references, and the format string of a row of finite numbers."""
+    """Per format: the figure cells' references, and the format string of a row of numbers, each
+    given as an int (``{}`` formats one twice as fast as ``{:.16G}``, to the same digits) or as text."""
     if fmt.id not in _TEMPLATES:
         first = len(DETAIL_FIXED)
         refs = [column_letters(first + c + 1) + ROW_MARK for c in range(len(fmt.cells))]
-        numbers = "".join(f'<c r="{ref}" s="{NUMBER_MARK}"><v>{{{i}:.16G}}</v></c>' for i, ref in enumerate(refs))
-        _TEMPLATES[fmt.id] = refs, numbers
+        _TEMPLATES[fmt.id] = refs, "".join(f'<c r="{ref}" s="{NUMBER_MARK}"><v>{{}}</v></c>' for ref in refs)
     return _TEMPLATES[fmt.id]
 
 
@@ -111,15 +112,39 @@ def figures_xml(fmt: Format, values) -> bytes:
     ``fmt.cells`` order (a tuple). A row of finite numbers — nearly every row —
     is one ``str.format`` call; anything else goes cell by cell through ``cell_xml``.
     """
-    refs, numbers = _template(fmt)
+    refs, row = _template(fmt)
     cells = values if isinstance(values, tuple) else tuple(values.get(key) for key in fmt.cells)
-    kinds = set(map(type, cells))
-    try:
-        if kinds <= _NUMBERS and (float not in kinds or all(map(math.isfinite, cells))):
-            return numbers.format(*cells).encode()
-    except OverflowError:  # an integer beyond float: let cell_xml say so as before
-        pass
+    types = list(map(type, cells))
+    kinds = set(types)
+    if kinds <= _NUMBERS:
+        shown = _shown(cells, types, float in kinds)
+        if shown is not None:
+            return row.format(*shown).encode()
     return "".join([cell_xml(ref, NUMBER_MARK, value) for ref, value in zip(refs, cells)]).encode("utf-8")
+
+
+def _shown(cells: tuple, types: list, floats: bool) -> Sequence | None:
+    """Numbers as ``row`` takes them — ints as they are, decimals and vast ints as .16G text — or
+    None when one is not finite or will not go through float (``cell_xml`` then says what it is)."""
+    if not (-_PLAIN_LIMIT < min(cells) and max(cells) < _PLAIN_LIMIT):  # rare: a vast or infinite value
+        if not all(map(math.isfinite, cells)):
+            return None
+        try:
+            return [value if type(value) is int and -_PLAIN_LIMIT < value < _PLAIN_LIMIT else format(value, ".16G")
+                    for value in cells]
+        except OverflowError:
+            return None
+    if not floats:
+        return cells
+    shown, at = list(cells), types.index(float)  # the few decimals: found without a Python loop
+    while True:
+        if not math.isfinite(shown[at]):
+            return None
+        shown[at] = format(shown[at], ".16G")
+        try:
+            at = types.index(float, at + 1)
+        except ValueError:
+            return shown
 
 
 _NUMBERS = frozenset({int, float})
@@ -149,39 +174,7 @@ def detail_member(archive: zipfile.ZipFile, sheet_name: str) -> str:
     return "xl/" + target.lstrip("/").removeprefix("xl/")
 
 
-Part = Callable[[bytes, Callable[[bytes], object]], None]  # (XlsxWriter's XML of a part, write)
-
-
-def splice(data: bytes, target: Path, parts: dict[str, Part],
-           added: Callable[[], dict[str, Part]] | None = None) -> None:
-    """Write workbook ``data`` to ``target``, each member named in ``parts`` written by its function.
-
-    ``added()``, asked once the rest is written, gives members that are not in
-    ``data`` (a sheet's relationships, known only once the sheet was streamed).
-    """
-    import io
-
-    with zipfile.ZipFile(io.BytesIO(data)) as source, \
-            zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in source.infolist():
-            if info.filename in parts:
-                _stream_member(out, info.filename, info.date_time, parts[info.filename], source.read(info))
-            else:
-                out.writestr(info, source.read(info))
-        stamp = source.infolist()[0].date_time
-        for name, part in (added() if added else {}).items():
-            _stream_member(out, name, stamp, part, b"")
-
-
-def _stream_member(out: zipfile.ZipFile, name: str, stamp: tuple, part: Part, xml: bytes) -> None:
-    streamed = zipfile.ZipInfo(name, stamp)
-    streamed.compress_type = zipfile.ZIP_DEFLATED
-    streamed._compresslevel = DETAIL_LEVEL  # noqa: SLF001 - zipfile's per-member level (3.7+)
-    with out.open(streamed, "w", force_zip64=True) as stream:
-        part(xml, stream.write)
-
-
-def detail_part(detail: DetailRows) -> Part:
+def detail_part(detail: DetailRows) -> Callable[[bytes, Callable[[bytes], object]], None]:
     """分单位明细's XML with the probe row replaced by every agency's row."""
     def write_part(xml: bytes, write: Callable[[bytes], object]) -> None:
         head, tail, styles = _around_probe(xml, detail)

@@ -42,6 +42,12 @@ def _index(format_id: str) -> dict[str, int]:
     return _KEY_INDEX[format_id]
 
 
+@functools.lru_cache(maxsize=None)
+def _keys(format_id: str) -> tuple[str, ...]:
+    """The format's keys in order, as one tuple: a form's keys are compared with it in one go."""
+    return tuple(_index(format_id))
+
+
 class FrozenValues(Mapping):
     """A form's values as one tuple in the format's key order; reads like the dict it replaces."""
 
@@ -54,8 +60,7 @@ class FrozenValues(Mapping):
     @classmethod
     def of(cls, format_id: str, values: Mapping[str, Value]) -> Mapping[str, Value]:
         """Compact when ``values`` has exactly the format's keys in its order, else ``values`` itself."""
-        index = _index(format_id)
-        if len(values) != len(index) or any(a != b for a, b in zip(values, index)):
+        if tuple(values) != _keys(format_id):
             return values
         return cls(format_id, tuple(values.values()))
 

@@ -55,7 +55,7 @@ class SheetWriter:
         self.fmt = fmt
         self.styles = Styles(workbook)
         self.base = Path(result.output).resolve().parent
-        self._folders: dict[Path, str] = {}  # folder -> its path relative to the summary's folder
+        self._folders: dict[str, str] = {}  # folder -> its path relative to the summary's folder
 
     def string(self, sheet: Worksheet, row: int, col: int, text: str, style=None) -> None:
         sheet.write_string(row, col, clip(str(text)), style or self.styles.cell)
@@ -117,13 +117,14 @@ class SheetWriter:
 
     def relative(self, path: Path) -> str:
         """``relpath(path.resolve(), base)``, resolving each folder once: a province has 10,000 files in a few."""
-        if os.path.islink(path):
-            return self._relative(path.resolve())
-        folder = path.parent
-        if folder not in self._folders:
-            self._folders[folder] = self._relative(folder.resolve())
-        inside = self._folders[folder]
-        return path.name if inside == "." else os.path.join(inside, path.name)
+        text = os.fspath(path)
+        if os.path.islink(text):
+            return self._relative(Path(text).resolve())
+        folder, name = os.path.split(text)  # as path.parent and path.name, without making Paths
+        inside = self._folders.get(folder)
+        if inside is None:
+            inside = self._folders[folder] = self._relative(Path(folder or ".").resolve())
+        return name if inside == "." else os.path.join(inside, name)
 
     def _relative(self, resolved: Path) -> str:
         try:

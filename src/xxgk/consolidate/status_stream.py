@@ -57,16 +57,19 @@ class StatusRows:
         self.entries = entries
         self.columns = columns
         self.statuses = probe_statuses(entries)
-        self._links: IO[bytes] = tempfile.TemporaryFile(prefix="xxgk-links-", buffering=BUFFER)
-        self._rels: IO[bytes] = tempfile.TemporaryFile(prefix="xxgk-rels-", buffering=BUFFER)
+        self._links: IO[bytes] | None = None
+        self._rels: IO[bytes] | None = None
 
     @property
     def linked(self) -> bool:
-        """Whether any row has a hyperlink, so the sheet needs a relationships part."""
-        return bool(self._rels.tell())
+        """Whether any row has a hyperlink, so the sheet needs a relationships part (known once written)."""
+        return self._rels is not None and bool(self._rels.tell())
 
     def sheet(self, xml: bytes, write: Callable[[bytes], object]) -> None:
         """Write the sheet: ``xml`` (XlsxWriter's, with the probe rows) with the real rows in their place."""
+        # opened by whichever process writes the sheet (assemble.splice may hand it to a child)
+        self._links = tempfile.TemporaryFile(prefix="xxgk-links-", buffering=BUFFER)
+        self._rels = tempfile.TemporaryFile(prefix="xxgk-rels-", buffering=BUFFER)
         probes = list(_ROW.finditer(xml))[1:]  # the header row stays
         cell, status = self._styles(probes)
         write(_head(xml[:probes[0].start()], f"A1:K{len(self.entries) + 1}"))
@@ -119,7 +122,7 @@ class StatusRows:
 
     def _link(self, n: int, path: Path, links: int) -> bool:
         """Spool the hyperlink of row ``n`` to its file; False when the name stays plain text."""
-        target = self.relative(Path(path))
+        target = self.relative(path)
         if "#" in target or "%" in target or len(target) > 2000:  # would be read as an anchor / an escape
             return False
         url = Url("external:" + target)

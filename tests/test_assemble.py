@@ -1,0 +1,91 @@
+"""The summary's zip put together from members made apart (consolidate.assemble)."""
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+
+import pytest
+
+from xxgk.consolidate.assemble import in_child, splice
+
+
+def workbook_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", "<worksheet>one</worksheet>")
+        archive.writestr("xl/worksheets/sheet2.xml", "<worksheet>two</worksheet>")
+        archive.writestr("xl/worksheets/sheet3.xml", "<worksheet>three</worksheet>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    return buffer.getvalue()
+
+
+def rows_part(label: bytes, count: int):
+    """A part that writes XlsxWriter's XML with ``count`` long rows added, in many chunks."""
+    def part(xml: bytes, write) -> None:
+        write(xml[:-12])
+        for n in range(count):
+            write(b"<row>" + label + str(n).encode() * 50 + b"</row>")
+        write(xml[-12:])
+    return part
+
+
+def members(path) -> list[tuple[str, bytes]]:
+    with zipfile.ZipFile(path) as archive:
+        assert archive.testzip() is None  # every CRC right
+        return [(info.filename, archive.read(info)) for info in archive.infolist()]
+
+
+@pytest.mark.parametrize("aside", [(), ("xl/worksheets/sheet2.xml",),
+                                   ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet3.xml")])
+def test_members_made_in_a_child_make_the_same_zip(tmp_path, aside):
+    parts = {"xl/worksheets/sheet1.xml": rows_part(b"a", 20000), "xl/worksheets/sheet3.xml": rows_part(b"c", 3)}
+    added = lambda: {"xl/worksheets/_rels/sheet1.xml.rels": lambda _xml, write: write(b"<Relationships/>")}  # noqa: E731
+    expected_path, output = tmp_path / "serial.xlsx", tmp_path / f"{len(aside)}.xlsx"
+    splice(workbook_bytes(), expected_path, parts, added)
+    splice(workbook_bytes(), output, parts, added, aside=aside)
+    made = members(output)
+    assert made == members(expected_path)
+    assert [name for name, _ in made] == ["[Content_Types].xml", "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml",
+                                          "xl/worksheets/sheet3.xml", "xl/workbook.xml",
+                                          "xl/worksheets/_rels/sheet1.xml.rels"]
+    data = dict(made)
+    assert data["xl/worksheets/sheet1.xml"].count(b"<row>") == 20000
+    assert data["xl/worksheets/sheet1.xml"].endswith(b"</worksheet>")
+    assert data["xl/worksheets/sheet2.xml"] == b"<worksheet>two</worksheet>"
+
+
+def test_a_child_that_fails_or_dies_leaves_the_job_to_this_process():
+    parent = os.getpid()
+
+    def fails_there() -> int:
+        if os.getpid() != parent:
+            raise RuntimeError("only in the child")
+        return 42
+
+    def dies_there() -> int:
+        if os.getpid() != parent:
+            os._exit(3)
+        return 43
+
+    def works() -> tuple[int, bool]:
+        return 44, os.getpid() != parent
+
+    for job, expected in ((fails_there, 42), (dies_there, 43), (works, (44, True))):
+        with in_child(job) as result:
+            assert result() == expected
+
+
+def test_a_job_that_fails_everywhere_raises_here():
+    def broken() -> None:
+        raise ValueError("坏了")
+
+    with pytest.raises(ValueError, match="坏了"):
+        with in_child(broken) as result:
+            result()
+
+
+def test_without_fork_the_job_runs_here():
+    with in_child(os.getpid, fork=False) as result:
+        assert result() == os.getpid()
