@@ -196,6 +196,19 @@ def test_fast_rules_equal_the_engine(corpus):
     assert compared > 50  # failing forms were compared, not only clean ones
 
 
+def test_a_text_cell_leaves_only_the_instances_reading_it_to_the_engine(corpus):
+    ruleset = load_rules()
+    form = next(f for f in _forms(corpus) if f.format_id == "2021" and not ruleset.validate(f).findings)
+    rules = fast_rules(ruleset, "2021")
+    for at in (0, len(rules.keys) // 2, len(rules.keys) - 1):
+        changed = copy.deepcopy(form)
+        changed.values[rules.keys[at]] = "１２件"
+        suspects = rules.suspects(changed.values)
+        assert set(suspects) >= rules.readers[at] and rules.readers[at]
+        assert len(suspects) < len(rules.generated) / 10  # not every instance
+        assert validate_fast(ruleset, changed).findings == ruleset.validate(changed).findings != []
+
+
 def test_the_corpus_really_has_findings_and_totals_without_cached_values(corpus):
     ruleset = load_rules()
     forms = {Path(f.source).name: f for f in _forms(corpus)}

@@ -3,12 +3,12 @@
 ``RuleSet.validate`` judges each of a format's ~460 instances through a tree of
 closures with guards, about 3 µs each. Here the instances are compiled once per
 (rule set, format) into the body of one straight-line Python function over local
-variables. It is only used when every cell those instances read holds a plain
-number — the usual case — and only to *clear* instances: an instance it does not
-clear, every instance of a form with a blank or text cell, and every instance it
-cannot compile (text functions, division, last year's or the agencies' figures)
-are judged by the engine itself (``engine.judge_all``), so messages, order and
-findings are exactly the engine's.
+variables. It only *clears* instances, and only those whose cells all hold
+plain numbers — the usual case: an instance it does not clear, every instance
+reading a blank or text cell, and every instance it cannot compile (text
+functions, division, last year's or the agencies' figures) are judged by the
+engine itself (``engine.judge_all``), so messages, order and findings are
+exactly the engine's.
 """
 from __future__ import annotations
 
@@ -91,6 +91,18 @@ class _Generator:
         return parts
 
 
+class _Tracked(dict):
+    """The variables so far, noting the cells one instance reads."""
+
+    def __init__(self, known: dict[str, str]):
+        super().__init__(known)
+        self.read: set[str] = set()
+
+    def setdefault(self, key: str, default=None):
+        self.read.add(key)
+        return super().setdefault(key, default)
+
+
 class FastRules:
     """One rule set's instances of one format, split into generated checks and engine-judged ones."""
 
@@ -100,40 +112,51 @@ class FastRules:
         variables: dict[str, str] = {}
         constants: list = []
         lines, self.exact, self.foreign = [], [], []
+        readers: dict[str, list[int]] = {}  # cell key -> the generated instances that read it
         for index, compiled in enumerate(self.compiled):
             sources = compiled.needs
             if sources:
                 self.foreign.append((index, sources))  # last year's or the agencies' figures
                 continue
-            generator = _Generator(dict(variables), constants)
+            generator = _Generator(_Tracked(variables), constants)
             try:
                 test = generator.truth(compiled.instance.tree)
-                if not set(generator.variables) <= self.cells:
+                if not set(generator.variables.read) <= self.cells:
                     raise NotFast  # cover fields hold text: the engine judges those
             except (NotFast, ValueError):
                 self.exact.append(index)
                 continue
-            variables = generator.variables
+            variables = dict(generator.variables)
+            for key in generator.variables.read:
+                readers.setdefault(key, []).append(index)
             lines.append(f"    if not {test}: bad.append({index})")
         self.foreign_by_sources: dict[frozenset, list[int]] = {}
         for index, sources in self.foreign:
             self.foreign_by_sources.setdefault(frozenset(sources), []).append(index)
         self.keys = tuple(variables)
+        # per position in ``keys``: the generated instances that read that cell
+        self.readers = tuple(frozenset(readers.get(key, ())) for key in self.keys)
         self.read = itemgetter(*self.keys) if len(self.keys) > 1 else (lambda values: (values[self.keys[0]],))
         self.generated = [index for index in range(len(self.compiled))
                           if index not in set(self.exact) and index not in {i for i, _ in self.foreign}]
         self.quick = _build(variables, constants, lines)
 
     def suspects(self, values) -> list[int]:
-        """Indexes the generated checks cannot clear (all of them when a cell is not a plain number)."""
+        """Indexes the generated checks cannot clear: those that fail, and those reading a cell that
+        is not a plain number (blank, text), which the generated code cannot judge."""
         try:
             read = self.read(values)
         except (KeyError, TypeError):
             return self.generated
+        unjudged: set[int] = set()
         if not set(map(type, read)) <= _NUMBERS:
-            return self.generated
+            odd = [at for at, value in enumerate(read) if type(value) not in _NUMBERS]
+            unjudged = set().union(*(self.readers[at] for at in odd))
+            read = list(read)
+            for at in odd:
+                read[at] = 0  # read only by the unjudged instances, whose verdict here is not used
         try:
-            return self.quick(read)
+            return sorted(unjudged.union(self.quick(read))) if unjudged else self.quick(read)
         except Exception:  # an overflow or the like: the engine decides every instance
             return self.generated
 
