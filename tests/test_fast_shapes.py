@@ -20,7 +20,7 @@ import pytest
 from reader_fixtures import build_template, rewrite_member, sample_values
 from xxgk.errors import ReadError
 from xxgk.formats import get_format
-from xxgk.readers import fast, faststrings, fastxml, fastzip, read_workbook
+from xxgk.readers import fast, faststrings, fastsheet, fastxml, fastzip, read_workbook
 from xxgk.readers.fast import read_fast
 
 F2021 = get_format("2021")
@@ -155,8 +155,28 @@ def test_other_shapes_go_to_expat_and_stay_exact(base, expat_calls, name):
 def test_malformed_data_is_declined(base, name):
     member, *changes = BROKEN[name]
     path = edit(base, f"{name}.xlsx", member, *changes, regex=True)
+    assert read_fast(base) is not None  # the base's markup is known: damage in a value must still be seen
     got, expected = same_or_declined(path)
     assert got is None, name
+
+
+def test_a_known_markup_is_recognised_and_only_the_values_judged(base, monkeypatch):
+    """Regions that differ from a proven one only in their values are not proven again, unless a
+    value holds more than plain ASCII; every value is still the file's own."""
+    proofs = []
+    original = fastsheet.Picker._prove
+    monkeypatch.setattr(fastsheet.Picker, "_prove", lambda self, *args: proofs.append(1) or original(self, *args))
+    assert read_fast(base) is not None
+    proven = len(proofs)
+    for name, value, expected in (("plain_23", b"23", 23), ("plain_decimal", b"2.75", 2.75),
+                                  ("plain_text", b"x y", "x y"), ("entity", b"1&amp;2", "1&2"),
+                                  ("chinese", "十七".encode(), "十七"), ("plain_again", b"8", 8)):
+        path = edit(base, f"{name}.xlsx", T3, (D8, rb"\1<v>" + value + b"</v>"), regex=True)
+        got, careful_form = same_or_declined(path)
+        assert got is not None and got == careful_form and got.values["t3.new.natural"] == expected, name
+        plain = name.startswith("plain")
+        assert len(proofs) == proven + (not plain), name  # the markup's proof stands for plain values only
+        proven = len(proofs)
 
 
 def test_the_values_of_the_covered_shapes_are_the_ones_written(base):

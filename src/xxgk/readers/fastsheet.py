@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import re
 import sys
+from collections import OrderedDict
 from operator import itemgetter
 
 from .values import number
@@ -62,19 +63,48 @@ def _tokens(x14ac: bool) -> re.Pattern:
 
 _STRIDE = 6  # split() gives the text before each token, then its 5 groups
 _ROW, _REF, _TYPE, _FORMULA_AT, _CONTENT_AT = range(1, _STRIDE)
-_VALUES_OPEN, _VALUES_JOINT, _VALUES_CLOSE = b"<v>", b"</v><v>", b"</v>"
+_VALUE_ELEMENT = re.compile(rb"<v>([^<]*+)</v>")  # split() gives markup, value, markup, …, markup
+# What a value may hold for its region to be judged by its markup alone: printable ASCII, no entity,
+# "<" or "]" — a subset of the token pattern's TEXT, which accepts any of them in any <v>.
+_PLAIN_VALUE_BYTES = bytes(range(0x20, 0x7F)).translate(None, b"<&]")
+SHAPES = 16  # distinct markups remembered per table
 
 
 class Picker:
-    """How one table's cells are picked out of a plain data region."""
+    """How one table's cells are picked out of a plain data region.
+
+    A region is its *markup* — the template's rows, cells, styles, formulas and
+    labels — with the values (``<v>…</v>``) a clerk typed set into it. The markup
+    is proven with the token pattern once (``_Shape``) and recognised in later
+    regions by a byte comparison: every value slot of the token pattern takes any
+    TEXT, so the same markup with other plain values tiles the same way. Only the
+    values are judged per file. Nothing is remembered of them.
+    """
 
     def __init__(self, last_row: int):
         self.last_row = last_row  # the careful scan stops at the first row past it
+        self._shapes: OrderedDict[tuple, _Shape] = OrderedDict()
 
     def read(self, middle: bytes, x14ac: bool) -> "SheetData | None":
         """The region's cells when it is plain dialect through and through, else None (use expat)."""
         if not middle.endswith(b"</row></sheetData>") or not middle.startswith(b"<sheetData><row "):
             return None
+        pieces = _VALUE_ELEMENT.split(middle)
+        markup, values = pieces[::2], pieces[1::2]
+        key = (x14ac, len(pieces), len(middle) - sum(map(len, values)))
+        shape = self._shapes.get(key)
+        if shape is None or shape.markup != markup or b"".join(values).translate(None, _PLAIN_VALUE_BYTES):
+            shape = self._prove(middle, x14ac, markup, len(values))
+            if shape is None:
+                return None
+            self._shapes[key] = shape
+            if len(self._shapes) > SHAPES:
+                self._shapes.popitem(last=False)
+        self._shapes.move_to_end(key)
+        return SheetData(shape, values)
+
+    def _prove(self, middle: bytes, x14ac: bool, markup: list, value_count: int) -> "_Shape | None":
+        """The token pattern's proof of the whole region, and the shape of its cells."""
         if not utf8_xml(middle):
             return None
         parts = _tokens(x14ac).split(b"</row>" + middle[11:-18])
@@ -85,37 +115,61 @@ class Picker:
         tokens = len(parts) // _STRIDE
         if max(map(int, filter(None, parts[_ROW::_STRIDE]))) > self.last_row:
             tokens = _stop_token(parts, self.last_row)
-        return SheetData(parts, tokens)
+        return _Shape.of(parts, tokens, markup, value_count)
+
+
+class _Shape:
+    """A proven region's cells up to the row where the careful scan stops, values left out."""
+
+    def __init__(self, parts: list, tokens: int, markup: list, slots: list):
+        self.markup = markup
+        self.index = dict(zip(parts[_REF:tokens * _STRIDE:_STRIDE], range(tokens)))  # a later twin wins, as there
+        self.types = parts[_TYPE:tokens * _STRIDE:_STRIDE]
+        self.formulas = parts[_FORMULA_AT:tokens * _STRIDE:_STRIDE]
+        self.contents = parts[_CONTENT_AT:tokens * _STRIDE:_STRIDE]  # of the proving region: the values differ
+        self.slots = slots  # per token, the position of its value among the region's values, or -1
+        self._picks: dict[tuple, tuple | None] = {}
+
+    @classmethod
+    def of(cls, parts: list, tokens: int, markup: list, value_count: int) -> "_Shape | None":
+        slots, count = [], 0
+        for content in parts[_CONTENT_AT::_STRIDE]:
+            slots.append(count if content and content.startswith(b"<v>") else -1)
+            count += slots[-1] >= 0
+        if count != value_count:
+            return None  # every <v> is a cell's value in this dialect; never trust a shape that says otherwise
+        return cls(parts, tokens, markup, slots[:tokens])
+
+    def pick(self, refs: tuple[bytes, ...]) -> tuple | None:
+        """(value slots, formula marks) of ``refs`` when each is a number cell with a value, else None."""
+        if refs not in self._picks:
+            positions = list(map(self.index.get, refs))
+            picked = None
+            if positions and None not in positions and all(self.types[p] in (None, b"n") for p in positions):
+                slots = [self.slots[p] for p in positions]
+                if min(slots) >= 0:
+                    picked = slots, tuple(self.formulas[p] for p in positions)
+            self._picks[refs] = picked
+        return self._picks[refs]
 
 
 class SheetData:
-    """The region's cells up to the row where the careful scan stops, found by reference."""
+    """One region's cells, found by reference: its shape, and the values typed into it."""
 
-    def __init__(self, parts: list, tokens: int):
-        self.parts, self.tokens = parts, tokens
-        self.index = dict(zip(parts[_REF:tokens * _STRIDE:_STRIDE], range(tokens)))  # a later twin wins, as there
-
-    def column(self, group: int) -> list:
-        return self.parts[group:self.tokens * _STRIDE:_STRIDE]
+    def __init__(self, shape: _Shape, values: list):
+        self.shape, self.values = shape, values
 
     def numbers(self, refs: tuple[bytes, ...]) -> tuple[list, tuple] | None:
         """The wanted cells' values and formula marks when all are plain numbers (the usual case)."""
-        positions = list(map(self.index.get, refs))
-        if not positions or None in positions:
+        picked = self.shape.pick(refs)
+        if picked is None:
             return None
-        pick = itemgetter(*positions) if len(positions) > 1 else (lambda column: (column[positions[0]],))
-        types, contents = pick(self.column(_TYPE)), pick(self.column(_CONTENT_AT))
-        if types.count(None) + types.count(b"n") != len(types) or None in contents:
-            return None
-        joined = b"".join(contents)  # <v>1</v><v>2.5</v>…: one value element each, or the count is off
-        if not joined.startswith(_VALUES_OPEN) or not joined.endswith(_VALUES_CLOSE):
-            return None
-        values = joined[3:-4].split(_VALUES_JOINT)
-        if len(values) != len(refs) or b"" in values or b"".join(values).translate(None, b"0123456789."):
+        slots, formulas = picked
+        values = [self.values[slot] for slot in slots] if len(slots) < 2 else itemgetter(*slots)(self.values)
+        if b"" in values or b"".join(values).translate(None, b"0123456789."):
             return None
         if max(map(len, values)) > 15:
             return None  # 16 digits and more go through float, as values.number does
-        formulas = pick(self.column(_FORMULA_AT))
         try:
             return list(map(int, values)), formulas  # whole numbers: what values.number makes of them
         except ValueError:  # a decimal point somewhere: values.number itself
@@ -123,16 +177,17 @@ class SheetData:
 
     def raw(self, ref: bytes) -> tuple | None:
         """(type, formula, value, inline) as bytes or None, as fastxml.cell_of takes them."""
-        at = self.index.get(ref)
+        shape = self.shape
+        at = shape.index.get(ref)
         if at is None:
             return None
-        cell_type, formula, content = self.parts[at * _STRIDE + _TYPE:at * _STRIDE + _STRIDE]
         value = inline = None
-        if content and content.startswith(b"<v>"):
-            value = content[3:-4]
-        elif content:
+        if shape.slots[at] >= 0:
+            value = self.values[shape.slots[at]]
+        elif shape.contents[at]:
+            content = shape.contents[at]
             inline = content[content.index(b">", 4) + 1:-9]  # <is><t …>text</t></is>
-        return cell_type, formula, value, inline
+        return shape.types[at], shape.formulas[at], value, inline
 
 
 def _stop_token(parts: list, last_row: int) -> int:
