@@ -18,6 +18,8 @@ from __future__ import annotations
 import gc
 import io
 import multiprocessing
+import os
+import pickle
 import shutil
 import signal
 import tempfile
@@ -123,42 +125,61 @@ def in_child(job: Callable[[], T], fork: bool = True) -> Iterator[Callable[[], T
 
     Without ``fork``, where processes cannot be forked, or when the child fails
     in any way, that function runs ``job`` here instead (raising what it raises).
+    The child is a bare ``os.fork``: it runs the job, sends its result down a pipe
+    and leaves by ``os._exit``, touching no lock another thread of this process
+    (a progress bar's, say) may have held at the fork.
     """
     if not fork or "fork" not in multiprocessing.get_all_start_methods():
         yield job
         return
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(job, send), daemon=True)
+    receive, send = os.pipe()
     gc.freeze()  # the child's collections then leave the parent's objects alone: no copy of their pages
     try:
-        child.start()
-    finally:
+        child = os.fork()
+    except OSError:  # no memory or processes left for a child: do it here
         gc.unfreeze()
-    send.close()
+        os.close(receive)
+        os.close(send)
+        yield job
+        return
+    if child == 0:
+        _child(job, receive, send)
+    gc.unfreeze()
+    os.close(send)
+    waited = False
 
     def result() -> T:
+        nonlocal waited
+        with open(receive, "rb", closefd=False) as stream:
+            data = stream.read()  # until the child closes its end
+        os.waitpid(child, 0)
+        waited = True
         try:
-            done, value = receive.recv()
-        except (EOFError, OSError):  # the child died without a word
+            done, value = pickle.loads(data)
+        except Exception:  # noqa: BLE001 - the child died without a word
             done, value = False, None
-        child.join()
         return value if done else job()
 
     try:
         yield result
     finally:
-        receive.close()
-        if child.is_alive():
-            child.terminate()
-            child.join()
+        os.close(receive)
+        if not waited:  # this process failed first: the child's work is not wanted
+            os.kill(child, signal.SIGKILL)
+            os.waitpid(child, 0)
 
 
-def _child(job: Callable[[], T], send) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+def _child(job: Callable[[], T], receive: int, send: int) -> None:
+    """In the forked child: run ``job``, send (done, result), and leave without any clean-up."""
     try:
-        outcome = (True, job())
-    except BaseException:  # noqa: BLE001 - the parent runs the job again and reports what it raises
-        outcome = (False, None)
-    send.send(outcome)
-    send.close()
+        os.close(receive)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+        try:
+            outcome = pickle.dumps((True, job()), pickle.HIGHEST_PROTOCOL)
+        except BaseException:  # noqa: BLE001 - the parent runs the job again and reports what it raises
+            outcome = pickle.dumps((False, None))
+        view = memoryview(outcome)
+        while view:
+            view = view[os.write(send, view):]
+    finally:
+        os._exit(0)
