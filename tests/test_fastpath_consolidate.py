@@ -182,6 +182,29 @@ def test_top_agencies_are_ranked_as_sorting_all_would():
     assert sums == sum_forms(F2021, [form for form, _ in named])
 
 
+def test_sums_in_batches_are_the_sums_added_one_by_one():
+    """fold adds whole columns at once: bit for bit what adding each form in turn gives, floats included."""
+    from xxgk.consolidate.gather import BATCH
+    from xxgk.model import FormData
+
+    rng = random.Random(13)
+    keys = list(F2021.cells)
+    oddities = [0.1, 0.2, 1e16, -1e16, 2.675, float("nan"), float("inf"), True, "７", None, 10**17, -3]
+    forms = []
+    for i in range(2 * BATCH + 37):
+        values = {key: rng.randrange(0, 1000) for key in keys}
+        for key in rng.sample(keys[:20], 3):  # a few columns get odd values, some only after a batch or two
+            if i > BATCH // 2 or key != keys[0]:
+                values[key] = rng.choice(oddities)
+        forms.append(FormData(source=str(i), format_id="2021", values=values))
+    forms.append(FormData(source="x", format_id="2021", values={**forms[0].values, keys[5]: 0.3}))
+    summed = sum_forms(F2021, forms)
+    expected = sum_values(F2021, forms)
+    assert summed == expected
+    assert [type(v) for v in summed.values()] == [type(v) for v in expected.values()]
+    assert isinstance(expected[keys[5]], float)  # the test really mixes floats into whole columns
+
+
 def test_status_rows_streamed_keep_links_colours_and_heights(tmp_path):
     """报送情况 is streamed: each file linked (but not through a folder whose name holds #), each status
     in its colour, every row tall enough — read back by openpyxl, independently of the writer."""

@@ -13,7 +13,9 @@ COUNT = parallel.MIN_PARALLEL * 3  # enough files for workers to start
 
 def _name_and_pid(path: Path):
     import os
+    import time
 
+    time.sleep(0.002)  # long enough that the first worker cannot take every chunk before the second starts
     if path.name == "boom-7":
         raise ValueError(f"坏文件 {path.name}")
     if path.name == "unpicklable-9":

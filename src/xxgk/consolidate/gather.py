@@ -181,26 +181,46 @@ def fold(fmt: Format, named_forms: Iterable[tuple[object, str]], top: int) -> tu
     new_total = keys.index("t3.new.total") if "t3.new.total" in keys else None
     totals: list = [0] * len(keys)
     heap: list = []
+    batch: list = []
     for position, (form, name) in enumerate(named_forms):
         values = loaded(form.values)
         if isinstance(values, FrozenValues) and values.format_id == fmt.id:
             cells = values.cells[offset:]
         else:
             cells = tuple(values.get(key) for key in keys)
-        _add(totals, cells)
+        batch.append(cells)
+        if len(batch) == BATCH:
+            _add(totals, batch)
+            batch.clear()
         if top:
             new = (number(cells[new_total]) if new_total is not None else None) or 0
             item = _Largest((-new, name, position))
             (heapq.heappush if len(heap) < top else heapq.heappushpop)(heap, item)
+    _add(totals, batch)
     ranked = sorted(item.key for item in heap)
     return {key: _tidy(total) for key, total in zip(keys, totals)}, [(p, -v) for v, _name, p in ranked]
 
 
-def _add(totals: list, cells: Sequence) -> None:
-    for position, value in enumerate(cells):
-        kind = type(value)
-        if kind is int or (kind is float and math.isfinite(value)):
-            totals[position] += value
+BATCH = 512  # forms added column by column at once
+
+
+def _add(totals: list, rows: list[Sequence]) -> None:
+    """Add the numbers of ``rows`` (forms' cells) to ``totals``, in row order within each column.
+
+    A column of whole numbers added to a whole total is one ``sum()``: exact, so
+    the order cannot matter. Any other column goes value by value, as floats must.
+    """
+    for position, column in enumerate(zip(*rows)):
+        if type(totals[position]) is int and set(map(type, column)) == _WHOLE:
+            totals[position] += sum(column)
+            continue
+        for value in column:
+            kind = type(value)
+            if kind is int or (kind is float and math.isfinite(value)):
+                totals[position] += value
+
+
+_WHOLE = {int}
 
 
 class _Largest:
