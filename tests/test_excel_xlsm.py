@@ -52,7 +52,7 @@ def test_template_buttons_run_our_macros(built):
 
 
 def test_template_keeps_every_template_sheet_and_adds_the_report(built):
-    book = openpyxl.load_workbook(built["template"], keep_vba=True)
+    book = openpyxl.load_workbook(built["template"])
     assert book.sheetnames == [*Layout(get_format("2021")).sheet_names, REPORT_SHEET]
     assert book["表三"].protection.sheet and not book[REPORT_SHEET].protection.sheet
 
@@ -70,7 +70,7 @@ def test_vba_modules_equal_macros_folder(built):
 
 
 def test_district_tool_inputs_are_named_unlocked_cells(built):
-    book = openpyxl.load_workbook(built["tool"], keep_vba=True)
+    book = openpyxl.load_workbook(built["tool"])
     sheet = book[TOOL_SHEET]
     assert sheet.protection.sheet
     for field in FIELDS:
