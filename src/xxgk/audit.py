@@ -1,14 +1,15 @@
 """Auditing published reports: import each one, run the rules, optionally write workbooks.
 
-The library behind ``xxgk audit``; it prints nothing. A report's findings are the
-rule findings on the imported figures, one 导入-缺失 error per row the import could
-not place (its cells are blank in the form), and the importer's narrative warnings.
-Cells printed blank stay blank, so the 数值 rules flag them.
+The library behind ``xxgk audit``; it prints nothing. A report is judged as published
+(published.py): blanks read as 0, noted once; a blank total hiding its parts is a
+finding; cells the tables' equalities fix are derived. Its findings are the rule
+findings, those blank totals, one 导入-缺失 warning per row the import could not place,
+and the importer's narrative and year warnings.
 """
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -16,6 +17,7 @@ from .errors import ReadError, XxgkError
 from .formats import Format, get_format
 from .importer import ImportResult, import_report
 from .model import Finding, LiveCheck
+from .published import Published, published_form
 from .rules import Report, RuleSet, live_checks_for
 from .validate import FileResult, finding_dict, marked_copy_path, result_dict
 
@@ -29,6 +31,7 @@ _SKIPPED_PREFIXES = (".", "~$")  # hidden files and Office lock files
 @dataclass
 class AuditResult(FileResult):
     imported: ImportResult | None = None
+    published: Published | None = None  # the figures as judged (blanks as 0, derived cells)
     workbook: Path | None = None  # the imported workbook, when written
     marked: Path | None = None  # its marked copy, when written
     write_error: str = ""  # why the workbook could not be written (Chinese)
@@ -61,13 +64,22 @@ def audit_report(path: str | os.PathLike, ruleset: RuleSet, format_id: str | Non
         return AuditResult(path, error=ReadError(str(path), "failed", UNEXPECTED.format(kind=type(err).__name__)))
     if not placed_figures(imported):
         return AuditResult(path, error=ReadError(str(path), "no_tables", NO_TABLES))
-    form = imported.to_form_data()
-    form.problems.extend(blank_remarks(imported))
-    missing = set(imported.missing)
+    published = published_form(imported, ruleset)
+    form = published.form
+    form.problems.extend(published.notes)
+    missing = set(published.missing)
     # A cell the import could not place is one 导入-缺失 finding per row, not one 数值 finding per cell.
-    judged = [f for f in ruleset.validate(form).findings if not (f.cells and set(f.cells) <= missing)]
-    findings = judged + missing_findings(imported) + list(imported.narrative)
-    return AuditResult(path, report=Report(form, findings), imported=imported)
+    judged = [_with_derived(f, published) for f in ruleset.validate(form).findings
+              if not (f.cells and set(f.cells) <= missing)]
+    findings = judged + published.findings + missing_findings(imported, published.missing) + list(imported.narrative)
+    return AuditResult(path, report=Report(form, findings), imported=imported, published=published)
+
+
+def _with_derived(finding: Finding, published: Published) -> Finding:
+    derived = [k for k in finding.cells if k in published.derived]
+    if not derived:
+        return finding
+    return replace(finding, message=f"{finding.message}（其中 {len(derived)} 格为推算值，原文未印）")
 
 
 def placed_figures(imported: ImportResult) -> int:
@@ -76,21 +88,14 @@ def placed_figures(imported: ImportResult) -> int:
     return sum(1 for key, value in imported.values.items() if key in cells and value is not None)
 
 
-def blank_remarks(imported: ImportResult) -> list[str]:
-    if not imported.blanks:
-        return []
-    fmt = get_format(imported.format_id)
-    return [f"原文留空 {len(imported.blanks)} 格：" + "；".join(describe_cells(imported.blanks, fmt))]
-
-
-def missing_findings(imported: ImportResult) -> list[Finding]:
-    """One error per row (or cover field) whose figures the import could not place."""
+def missing_findings(imported: ImportResult, missing: Sequence[str] | None = None) -> list[Finding]:
+    """One warning per row (or cover field) whose figures the import could not place: check by hand."""
     fmt = get_format(imported.format_id)
     findings = []
-    for label, keys in cell_rows(imported.missing, fmt):
+    for label, keys in cell_rows(imported.missing if missing is None else missing, fmt):
         findings.append(Finding(
-            rule_id=MISSING_RULE, severity="error", instance_id=f"{MISSING_RULE}@{keys[0].rsplit('.', 1)[0]}",
-            message=f"{len(keys)} 格未能从原文导入，工作簿中留空，请对照原文填写",
+            rule_id=MISSING_RULE, severity="warning", instance_id=f"{MISSING_RULE}@{keys[0].rsplit('.', 1)[0]}",
+            message=f"{len(keys)} 格未能从原文导入，请对照原文核实",
             cells=tuple(keys), location=label, actual="未导入"))
     return findings
 
@@ -136,7 +141,7 @@ class WorkbookWriter:
 
         imported = result.imported
         target = self._target(result.path)
-        write_import_workbook(imported, target, self.live_checks(imported.format_id))
+        write_import_workbook(imported, target, self.live_checks(imported.format_id), result.report.form.values)
         result.workbook = target
         written = read_workbook(target)  # its addresses are the workbook's cells, for marking
         result.marked = marked_copy_path(target, self.folder)
@@ -158,14 +163,23 @@ class WorkbookWriter:
 
 
 def audit_dict(result: AuditResult) -> dict:
-    """JSON-ready: validate's account of the file plus what the import placed and left out."""
+    """JSON-ready: validate's account of the file plus where agency, year and format were found,
+    the tables found, what the import placed, left out, read as 0 or derived, and its notes."""
     data = result_dict(result)
     if result.imported is not None:
-        imported, form = result.imported, result.report.form
+        imported, form, published = result.imported, result.report.form, result.published
+        fmt = get_format(imported.format_id)
+        data["problems"] = list(imported.problems)
+        data["notes"] = list(published.notes)
+        data["found"] = {key: {"source": s.source, "where": s.where, "text": s.text}
+                         for key, s in imported.found.items()}
+        data["tables"] = [f"表{fmt.table(key).number}" for key in imported.tables]
         data["import"] = {
-            "placed": len([k for k in imported.values if k in get_format(imported.format_id).cells]),
-            "missing": [_key_dict(k, form) for k in imported.missing],
+            "placed": len([k for k in imported.values if k in fmt.cells]),
+            "missing": [_key_dict(k, form) for k in published.missing],
             "blanks": [_key_dict(k, form) for k in imported.blanks],
+            "derived": [{**_key_dict(k, form), "value": form.values.get(k), "by": by}
+                        for k, by in published.derived.items()],
             "narrative": [finding_dict(f, form) for f in imported.narrative],
         }
     if result.workbook is not None:

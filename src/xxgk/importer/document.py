@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 # Word exports copied as text carry bookmark and image markers; they are not content.
-_MARKERS = re.compile(r"\[(?:bookmark|image):[^\]]*\]")
+_MARKERS = re.compile(r"\[(?:bookmark|image):[^\]\n]{0,300}\]")
 # Page numbers of printed/PDF reports ("- 4 -", "第 3 页"): they would read as table figures.
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*共\s*\d+\s*页)?)\s*$")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)

@@ -1,54 +1,127 @@
-"""An .html report: <table> rows cell by cell, the rest as text lines."""
+"""An .html report: data tables row by row on their grid, the rest as text lines.
+
+lxml (libxml2) parses in linear time and stops at 256 levels of nesting, which we
+refuse in Chinese; the tree is then walked without recursion. A table holding
+another table is page layout: its cells are read as text blocks. A data table's
+rows keep every column of the grid (see grid.py), so a blank cell keeps its place.
+"""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from ..errors import ReadError
+from .budget import check_time
 from .document import Document, Line, clean_text, is_page_number
+from .grid import Cell, grid_rows
 
-_BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "tr", "table", "title")
-_TABLE_MARK = "\x00table{}\x00"
+_BLOCKS = frozenset(("p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
+                     "section", "article", "header", "footer", "main", "blockquote", "pre", "center",
+                     "table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption", "form", "hr", "body"))
+_SKIP = frozenset(("script", "style", "noscript", "head", "template", "svg", "math", "iframe", "object", "select"))
+_SPACES = re.compile(r"\s+")
+_MAX_SPAN = 100  # a colspan/rowspan beyond any real report table: capped, not trusted
+_STEP = 2000  # nodes walked between two looks at the time budget
 
 
 def read_html(path: Path, html: str) -> Document:
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(html, "html.parser")
-    for element in soup(["script", "style", "noscript", "head"]):
-        element.decompose()
-    tables = [t for t in soup.find_all("table") if t.find_parent("table") is None]
-    rows = [_table_rows(t) for t in tables]
-    for index, table in enumerate(tables):
-        table.replace_with(f"\n{_TABLE_MARK.format(index)}\n")
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    for element in soup.find_all(_BLOCKS):
-        element.insert_before("\n")
-        element.insert_after("\n")
-    lines: list[Line] = []
-    for number, raw in enumerate(soup.get_text("").splitlines(), 1):
-        text = clean_text(raw).strip()
-        marks = [i for i in range(len(tables)) if text == _TABLE_MARK.format(i)]
-        if marks:
-            lines.extend(_lines_of(rows[marks[0]], marks[0] + 1))
-        elif text and not is_page_number(text):
-            lines.append(Line((text,), f"第{number}行文字", False))
-    return Document(str(path), "html", tuple(lines))
+    root = _parse(path, html)
+    if root is None:
+        return Document(str(path), "html", ())
+    return Document(str(path), "html", tuple(_Walker(_layout_tables(root)).walk(root)))
 
 
-def _table_rows(table) -> list[tuple[str, ...]]:
-    """Each physical cell once, as the page shows it (spans are not repeated)."""
-    rows = []
-    for tr in table.find_all("tr"):
-        if tr.find_parent("table") is not table:
-            continue
-        cells = tr.find_all(["td", "th"], recursive=False)
-        rows.append(tuple(clean_text(c.get_text("\n", strip=True)) for c in cells))
-    return rows
+def _parse(path: Path, html: str):
+    from lxml import etree
+
+    parser = etree.HTMLParser(recover=True, no_network=True, remove_comments=True, remove_pis=True,
+                              huge_tree=False)
+    try:
+        root = etree.fromstring(html, parser) if html.strip() else None
+    except (etree.LxmlError, ValueError):
+        raise ReadError(str(path), "damaged", "网页内容无法解析。") from None
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        raise ReadError(str(path), "too_deep", "网页的标签嵌套超过 256 层，不像一份年度报告，拒绝读取。")
+    return root
 
 
-def _lines_of(rows: list[tuple[str, ...]], number: int) -> list[Line]:
-    return [
-        Line(cells, f"第{number}个表格第{index}行", True)
-        for index, cells in enumerate(rows, 1)
-        if any(c.strip() for c in cells)
-    ]
+def _layout_tables(root) -> set:
+    """Tables that hold other tables: page layout, not data."""
+    layout = set()
+    for table in root.iter("table"):
+        layout.update(table.iterancestors("table"))
+    return layout
+
+
+class _Walker:
+    def __init__(self, layout: set):
+        self.layout = layout
+        self.lines: list[Line] = []
+        self.words: list[str] = []
+        self.line_no = 0
+        self.tables = 0
+
+    def walk(self, root) -> list[Line]:
+        stack = [(root, False)]
+        seen = 0
+        while stack:
+            node, closing = stack.pop()
+            seen += 1
+            if seen % _STEP == 0:
+                check_time("读取网页")
+            if closing:
+                self._close(node)
+                continue
+            tag = node.tag if isinstance(node.tag, str) else None
+            if tag is None or tag in _SKIP:
+                self._text(node.tail, node)
+            elif tag == "table" and node not in self.layout:
+                self._flush()
+                self._table(node)
+                self._text(node.tail, node)
+            elif tag == "br":
+                self._flush()
+                self._text(node.tail, node)
+            else:
+                if tag in _BLOCKS:
+                    self._flush()
+                self._text(node.text, node)
+                stack.append((node, True))
+                stack.extend((child, False) for child in reversed(node))
+        self._flush()
+        return self.lines
+
+    def _close(self, node) -> None:
+        if node.tag in _BLOCKS:
+            self._flush()
+        self._text(node.tail, node)
+
+    def _text(self, text: str | None, node) -> None:
+        if text and text.strip():
+            if not self.words:
+                self.line_no = node.sourceline or 0
+            self.words.append(text)
+
+    def _flush(self) -> None:
+        text = clean_text(_SPACES.sub(" ", "".join(self.words))).strip()
+        self.words = []
+        if text and not is_page_number(text):
+            self.lines.append(Line((text,), f"第{self.line_no}行文字", False))
+
+    def _table(self, table) -> None:
+        self.tables += 1
+        rows = [[_cell(td) for td in tr if isinstance(td.tag, str) and td.tag in ("td", "th")]
+                for tr in table.iter("tr")]
+        for index, cells in enumerate(grid_rows(rows), 1):
+            if any(c.strip() for c in cells):
+                self.lines.append(Line(cells, f"第{self.tables}个表格第{index}行", True))
+
+
+def _cell(td) -> Cell:
+    text = "\n".join(s.strip() for s in td.itertext() if s.strip())
+    return Cell(clean_text(text), _span(td.get("colspan")), _span(td.get("rowspan")))
+
+
+def _span(value: str | None) -> int:
+    digits = re.match(r"\s*(\d{1,4})", value or "")
+    return min(max(int(digits.group(1)), 1), _MAX_SPAN) if digits else 1

@@ -1,16 +1,29 @@
-"""Checking what the text of a report says against its tables (warnings only)."""
+"""Checking what the text of a report says against its tables (warnings only).
+
+Each ``N件`` in a sentence is attributed by the words right before it (or, for a few
+phrasings, right after it) to the cells whose sum it states; terms joined by 及/和/、
+state the sum of all their cells. A figure that no term claims is skipped: a sentence
+we cannot attribute is never a finding. Each figure looks at a bounded window of text,
+so a sentence of any length costs time in proportion to its length.
+"""
 from __future__ import annotations
 
+import bisect
+import fnmatch
 import re
+from functools import cache
 
-from ..formats import Format
+from ..formats import Format, get_format
 from ..model import Finding
+from .budget import check_time
 from .document import Document, for_display, join_cjk
-from .narrative_patterns import FIGURE_PATTERNS, YEAR_PATTERNS
+from .narrative_patterns import AFTER_TERMS, CONNECTOR, FILLER, TERMS, TOPICS
 
 RULE_FIGURE = "叙述-一致"
-RULE_YEAR = "叙述-年度"
 _SENTENCE_END = re.compile(r"(?<=[。；;！？!?\n])")
+_FIGURE = re.compile(r"(?<![\d.])(?P<n>\d{1,9})件")
+_BREAK = re.compile(r"[，,；;：:。]")
+_LOOK = 40  # characters of text a figure is attributed by
 _SHOWN = 60  # characters of a sentence quoted in a message
 _PROSE_MIN = 30
 
@@ -33,65 +46,122 @@ def sentences(text: str) -> list[str]:
     return [s for s in flat if s]
 
 
-def check_narrative(text: str, fmt: Format, values: dict, year: int | None) -> list[Finding]:
+def check_narrative(text: str, fmt: Format, values: dict) -> list[Finding]:
     found: dict[str, Finding] = {}
-    for sentence in sentences(text):
-        for finding in _figures(sentence, fmt, values) + _years(sentence, year):
+    for number, sentence in enumerate(sentences(text)):
+        if number % 200 == 0:
+            check_time("核对正文")
+        for finding in _figures(sentence, fmt, values):
             found.setdefault(finding.instance_id, finding)
     return list(found.values())
 
 
+def stated_figures(sentence: str, format_id: str) -> list[tuple[int, tuple[str, ...], str, tuple[str, ...]]]:
+    """(figure, cells, what, term ids) for every figure of the sentence that a term claims."""
+    terms, after_terms = _compiled(format_id)
+    topics = [(m.start(), topic) for m in _TOPIC.finditer(sentence) for topic, word in TOPICS if m.group() == word]
+    positions = [p for p, _ in topics]
+    stated, previous_end = [], 0
+    for match in _FIGURE.finditer(sentence):
+        before = sentence[max(previous_end, match.start() - _LOOK):match.start()]
+        before = before[_last_break(before):]
+        at = bisect.bisect_left(positions, match.start())
+        topic = topics[at - 1][1] if at else ""
+        claim = _claim_before(before, terms, topic) or _claim_after(sentence[match.end():match.end() + _LOOK],
+                                                                      after_terms)
+        if claim:
+            stated.append((int(match.group("n")), *claim))
+        previous_end = match.end()
+    return stated
+
+
+_TOPIC = re.compile("|".join(word for _, word in TOPICS))
+_JOINED = re.compile(CONNECTOR + "$")
+
+
+def _last_break(text: str) -> int:
+    ends = [m.end() for m in _BREAK.finditer(text)]
+    return ends[-1] if ends else 0
+
+
+def _claim_before(before: str, terms, topic: str):
+    """(cells, what, ids) of the term ending ``before``, with the terms joined to it by 及/和/、."""
+    for term, pattern, _, cells in terms:
+        if term.topic and term.topic != topic:
+            continue
+        match = pattern.search(before)
+        if match is None:
+            continue
+        claimed = [(term, cells)]
+        rest = before[:match.start()]
+        while (joined := _JOINED.search(rest)) and (other := _term_at_end(rest[:joined.start()], terms)):
+            claimed.insert(0, other[:2])
+            rest = rest[:other[2]]
+        keys = tuple(dict.fromkeys(k for _, c in claimed for k in c))
+        return keys, "及".join(t.what for t, _ in claimed), tuple(t.id for t, _ in claimed)
+    return None
+
+
+def _term_at_end(text: str, terms):
+    """(term, cells, start) of a term (not one bound to a topic) that ends ``text``."""
+    for term, _, bare, cells in terms:
+        if not term.topic and (match := bare.search(text)):
+            return term, cells, match.start()
+    return None
+
+
+def _claim_after(after: str, after_terms):
+    for term, pattern, cells in after_terms:
+        if pattern.match(after):
+            return cells, term.what, (term.id,)
+    return None
+
+
+@cache
+def _compiled(format_id: str):
+    fmt = get_format(format_id)
+    terms = [(t, re.compile(f"(?:{t.regex}){FILLER}$"), re.compile(f"(?:{t.regex})$"), _cells(t.cells, fmt))
+             for t in TERMS]
+    after = [(t, re.compile(t.regex), _cells(t.cells, fmt)) for t in AFTER_TERMS]
+    return [t for t in terms if t[3]], [t for t in after if t[2]]
+
+
+def _cells(patterns: tuple[str, ...], fmt: Format) -> tuple[str, ...]:
+    """Cell keys of ``fmt`` matching the patterns; empty when any pattern matches none (another format)."""
+    keys = []
+    for pattern in patterns:
+        matched = [k for k in fmt.cells if fnmatch.fnmatchcase(k, pattern)]
+        if not matched:
+            return ()
+        keys += matched
+    return tuple(keys)
+
+
 def _figures(sentence: str, fmt: Format, values: dict) -> list[Finding]:
     findings = []
-    for pattern in FIGURE_PATTERNS:
-        if not all(key in fmt.cells for key in pattern.cells):
-            continue
-        cells = [values.get(key) for key in pattern.cells]
-        if not all(isinstance(v, (int, float)) for v in cells):
-            continue  # a cell not imported or printed blank: nothing to compare with
-        table = sum(cells)
-        for match in re.finditer(pattern.regex, sentence):
-            stated = int(match.group("n"))
-            if stated != table:
-                findings.append(_figure_finding(pattern, sentence, stated, table, fmt))
+    for stated, cells, what, ids in stated_figures(sentence, fmt.id):
+        if any(key not in values for key in cells):
+            continue  # a cell not imported: nothing to compare with
+        table = sum(v for key in cells if isinstance(v := values[key], (int, float)))
+        if stated != table:
+            findings.append(_figure_finding(ids, cells, what, sentence, stated, table, fmt))
     return findings
 
 
-def _figure_finding(pattern, sentence: str, stated: int, table, fmt: Format) -> Finding:
-    location = fmt.cells[pattern.cells[0]].label
-    where = location if len(pattern.cells) == 1 else f"{location} 等{len(pattern.cells)}格之和"
+def _figure_finding(ids, cells, what: str, sentence: str, stated: int, table, fmt: Format) -> Finding:
+    location = fmt.cells[cells[0]].label
+    where = location if len(cells) == 1 else f"{location} 等{len(cells)}格之和"
     table_text = f"{table:g}" if isinstance(table, float) else str(table)
     return Finding(
         rule_id=RULE_FIGURE,
         severity="warning",
-        instance_id=f"{RULE_FIGURE}:{pattern.id}:{pattern.cells[0]}:{stated}",
-        message=f"正文“{_quote(sentence)}”中{pattern.what}为{stated}件，但表格中{where}为{table_text}。",
-        cells=pattern.cells,
+        instance_id=f"{RULE_FIGURE}:{'+'.join(ids)}:{cells[0]}:{stated}",
+        message=f"正文“{_quote(sentence)}”中{what}为{stated}件，但表格中{where}为{table_text}。",
+        cells=cells,
         location=where,
         expected=table_text,
         actual=str(stated),
     )
-
-
-def _years(sentence: str, year: int | None) -> list[Finding]:
-    if year is None:
-        return []
-    findings = []
-    for pattern in YEAR_PATTERNS:
-        for match in re.finditer(pattern.regex, sentence):
-            stated = int(match.group("y"))
-            if stated != year:
-                findings.append(Finding(
-                    rule_id=RULE_YEAR,
-                    severity="warning",
-                    instance_id=f"{RULE_YEAR}:{pattern.id}:{stated}",
-                    message=f"正文“{_quote(sentence)}”中{pattern.what}为{stated}年，与报告年度{year}年不一致。",
-                    cells=("cover.year",),
-                    location="封面 · 报告年度",
-                    expected=str(year),
-                    actual=str(stated),
-                ))
-    return findings
 
 
 def _quote(sentence: str) -> str:

@@ -1,43 +1,123 @@
-"""A .pdf report: ruled tables row by row (pdfplumber), text lines elsewhere, in page order."""
+"""A .pdf report: ruled tables row by row (pdfplumber), text lines elsewhere, in page order.
+
+PDFium (pypdfium2, C) reads every page's text layer first, a few milliseconds a page.
+Only pages whose text holds table labels, at most MAX_TABLE_PAGES of them and none
+crowded beyond MAX_PAGE_OBJECTS drawing objects, go to pdfplumber's table finder,
+which costs up to seconds a page. The other pages are read as their text layer.
+"""
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from ..errors import ReadError
-from .document import Document, Line, clean_text, is_page_number
+from ..formats import FORMATS
+from .budget import check_time
+from .document import Document, Line, clean_text, is_page_number, label_key
 
 MAX_PDF_BYTES = 100 * 1024 * 1024
-MAX_PDF_PAGES = 300
+MAX_PDF_PAGES = 100
+MAX_TABLE_PAGES = 12
+MAX_PAGE_OBJECTS = 20_000
+_LABELS_ON_A_TABLE_PAGE = 3
 
 
 def read_pdf(path: Path, *, use_tables: bool = True) -> Document:
     """``use_tables=False`` reads the text layer only, as a copy from a PDF viewer would."""
-    import pdfplumber
-
     if path.stat().st_size > MAX_PDF_BYTES:
-        raise ReadError(str(path), "too_large", "PDF 文件过大，不像一份年度报告。")
-    try:
-        with pdfplumber.open(str(path)) as pdf:
-            if len(pdf.pages) > MAX_PDF_PAGES:
-                raise ReadError(str(path), "too_large", f"PDF 超过 {MAX_PDF_PAGES} 页，不像一份年度报告。")
-            lines: list[Line] = []
-            for number, page in enumerate(pdf.pages, 1):
-                lines.extend(_page_lines(page, number, use_tables))
-    except ReadError:
-        raise
-    except Exception as err:  # pdfminer raises many kinds for broken or encrypted files
-        raise ReadError(str(path), "damaged", f"无法读取 PDF（{type(err).__name__}），文件可能已损坏或加密。") from None
-    if not any(line.cells for line in lines):
+        raise ReadError(str(path), "too_large", "PDF 文件过大（超过 100 MB），不像一份年度报告。")
+    pages = _text_layer(path)
+    if not any(text.strip() for text, _ in pages):
         raise ReadError(str(path), "no_text", "PDF 中没有文字层（可能是扫描件），无法导入，请先做文字识别。")
+    ruled = _table_pages(pages) if use_tables else []
+    tables = _ruled_pages(path, ruled) if ruled else {}
+    lines: list[Line] = []
+    for number, (text, _) in enumerate(pages, 1):
+        lines.extend(tables[number] if number in tables else _text_lines(text, number))
     return Document(str(path), "pdf", tuple(lines))
 
 
-def _page_lines(page, number: int, use_tables: bool) -> list[Line]:
+def _text_layer(path: Path) -> list[tuple[str, int]]:
+    """(text, drawing objects) of every page, by PDFium."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as err:
+        reason = "已加密" if "password" in str(err).lower() else "已损坏或不是 PDF"
+        raise ReadError(str(path), "damaged", f"无法读取 PDF：文件{reason}。") from None
+    try:
+        if len(pdf) > MAX_PDF_PAGES:
+            raise ReadError(str(path), "too_large", f"PDF 有 {len(pdf)} 页，超过 {MAX_PDF_PAGES} 页，不像一份年度报告。")
+        pages = []
+        for index in range(len(pdf)):
+            check_time(f"PDF 第{index + 1}页")
+            page = pdf[index]
+            textpage = page.get_textpage()
+            pages.append((textpage.get_text_range(), pdfium_c.FPDFPage_CountObjects(page.raw)))
+            textpage.close()
+            page.close()
+        return pages
+    except pdfium.PdfiumError:
+        raise ReadError(str(path), "damaged", "无法读取 PDF 的页面内容，文件可能已损坏。") from None
+    finally:
+        pdf.close()
+
+
+@cache
+def _table_label_keys() -> frozenset[str]:
+    keys = set()
+    for fmt in FORMATS.values():
+        for table in fmt.tables:
+            for block in table.blocks:
+                keys.update(label_key(r.label) for r in block.rows)
+                keys.update(label_key(c.label) for c in block.columns)
+    return frozenset(k for k in keys if len(k) >= 4)
+
+
+def _table_pages(pages: list[tuple[str, int]]) -> list[int]:
+    """Page numbers (from 1) whose text holds table labels and that are not crowded."""
+    wanted = []
+    for number, (text, objects) in enumerate(pages, 1):
+        key = label_key(clean_text(text))
+        if objects <= MAX_PAGE_OBJECTS and sum(k in key for k in _table_label_keys()) >= _LABELS_ON_A_TABLE_PAGE:
+            wanted.append(number)
+    return wanted[:MAX_TABLE_PAGES]
+
+
+def _text_lines(text: str, number: int) -> list[Line]:
     where = f"第{number}页"
-    tables = page.find_tables() if use_tables else []
+    lines = []
+    for raw in text.splitlines():
+        line = clean_text(raw).strip()
+        if line and not is_page_number(line):
+            lines.append(Line((line,), where, False))
+    return lines
+
+
+def _ruled_pages(path: Path, numbers: list[int]) -> dict[int, list[Line]]:
+    import pdfplumber
+
+    found = {}
+    try:
+        with pdfplumber.open(str(path)) as pdf:
+            for number in numbers:
+                check_time(f"PDF 第{number}页的表格")
+                found[number] = _page_lines(pdf.pages[number - 1], number)
+    except ReadError:
+        raise
+    except Exception as err:  # pdfminer raises many kinds for broken files
+        raise ReadError(str(path), "damaged", f"无法读取 PDF 中的表格（{type(err).__name__}），文件可能已损坏。") from None
+    return found
+
+
+def _page_lines(page, number: int) -> list[Line]:
+    where = f"第{number}页"
+    tables = page.find_tables()
     placed: list[tuple[float, Line]] = []
     for table in tables:
-        for row, cells in zip(table.rows, table.extract()):
+        for row, cells in zip(table.rows, _grid_cells(table)):
             placed.append((row.bbox[1], _row_line(cells, where)))
     boxes = [t.bbox for t in tables]
     outside = page.filter(lambda obj: not any(_inside(obj, box) for box in boxes)) if boxes else page
@@ -47,6 +127,29 @@ def _page_lines(page, number: int, use_tables: bool) -> list[Line]:
             placed.append((text_line["top"], Line((text,), where, False)))
     placed.sort(key=lambda item: item[0])
     return [line for _, line in placed if line.cells]
+
+
+def _grid_cells(table) -> list[list[str | None]]:
+    """extract() with the slots a merged blank cell covers given as "" (see grid.py), others None."""
+    texts = table.extract()
+    origin = {}
+    for row, row_texts in zip(table.rows, texts):
+        for bbox, text in zip(row.cells, row_texts):
+            if bbox is not None:
+                origin[bbox] = text or ""
+    columns = [column.bbox for column in table.columns]
+    grid = []
+    for row, row_texts in zip(table.rows, texts):
+        cells = list(row_texts)
+        for j, (bbox, text) in enumerate(zip(row.cells, row_texts)):
+            if bbox is None and j < len(columns):
+                x = (columns[j][0] + columns[j][2]) / 2
+                y = (row.bbox[1] + row.bbox[3]) / 2
+                cover = next((b for b in origin if b[0] <= x <= b[2] and b[1] <= y <= b[3]), None)
+                if cover is not None and not origin[cover].strip():
+                    cells[j] = ""
+        grid.append(cells)
+    return grid
 
 
 def _row_line(cells: list[str | None], where: str) -> Line:

@@ -7,6 +7,15 @@ from ..formats import get_format
 from ..model import Finding, FormData, Value
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where the agency, year or format was read from: 标题, 首段, 统计期限, 表格, 落款, 表格标签, 报告年度."""
+
+    source: str
+    where: str = ""  # 第3行, 第2页
+    text: str = ""  # the words it was read from
+
+
 @dataclass
 class ImportResult:
     source: str
@@ -18,8 +27,12 @@ class ImportResult:
     missing: list[str] = field(default_factory=list)  # keys that could not be placed
     blanks: list[str] = field(default_factory=list)  # keys printed as blank, “/”, “—”, “无”
     problems: list[str] = field(default_factory=list)  # Chinese remarks on what was not imported
+    notes: list[str] = field(default_factory=list)  # Chinese remarks on how figures were read (units, order)
+    derived: list[str] = field(default_factory=list)  # keys whose figure follows from the table, not printed
     narrative: list[Finding] = field(default_factory=list)  # 叙述-一致 / 叙述-年度 warnings
     where: dict[str, str] = field(default_factory=dict)  # key -> where its figure was printed (原文第3页)
+    found: dict[str, Source] = field(default_factory=dict)  # agency / year / format -> where it came from
+    tables: list[str] = field(default_factory=list)  # keys of the tables any figure was placed in (t2, t3, t4)
 
     @property
     def complete(self) -> bool:

@@ -1,7 +1,7 @@
 """Runs: the figures of one row as they sit in the token list, and which label they belong to."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .tokens import Token, TokenKind
 
@@ -13,9 +13,13 @@ class Run:
     line: int
     values: list  # int | float | None (None: printed or empty blank)
     alone: bool  # no label text on its line: a row of figures printed apart from its label
+    units: list = field(default_factory=list)  # the unit printed with each value ("" for none)
     claimed: bool = False
     # empty cells trimmed between the row's label and its first figure
     leading_empty: int = 0
+
+    def units_fitted(self, want: int) -> list:
+        return [""] * (want - len(self.units)) + self.units
 
     def fitted(self, want: int) -> list | None:
         """The values, or None when they cannot fill ``want`` columns without guessing.
@@ -83,7 +87,7 @@ def _close(tokens: list[Token], current: list[int], runs: list[Run], text_lines:
         line = tokens[current[0]].line
         values = [tokens[i].value for i in current]
         runs.append(Run(current[0], current[-1], line, values, line not in text_lines,
-                        leading_empty=before if exact_cells else 0))
+                        [tokens[i].unit for i in current], leading_empty=before if exact_cells else 0))
 
 
 def merge_adjacent(runs: list[Run], want: int) -> list[Run]:
@@ -95,7 +99,8 @@ def merge_adjacent(runs: list[Run], want: int) -> list[Run]:
     for run in runs:
         last = merged[-1] if merged else None
         if last and len(last.values) < want and run.first == last.last + 1 and not last.claimed:
-            merged[-1] = Run(last.first, run.last, last.line, last.values + run.values, last.alone and run.alone)
+            merged[-1] = Run(last.first, run.last, last.line, last.values + run.values, last.alone and run.alone,
+                             last.units + run.units)
         else:
             merged.append(run)
     return merged

@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 from ..errors import ReadError
+from .budget import check_time
 from .document import Document, Line, clean_text, is_page_number
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
@@ -18,6 +19,8 @@ MAX_ZIP_RATIO = 200  # uncompressed / compressed, per member: beyond this it is 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 _OLD_FORMATS = {".doc": "Word 97-2003（.doc）", ".wps": "WPS 文字（.wps）", ".rtf": "RTF"}
+_MARKDOWN_RULE = re.compile(r"^:?-{2,}:?$")
+_MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
 
 
@@ -99,6 +102,15 @@ def text_lines(text: str) -> list[Line]:
             row.clear()
 
     for number, raw in enumerate(clean_text(text).splitlines(), 1):
+        if number % 1000 == 0:
+            check_time("读取文本")
+        pipes = markdown_cells(raw)
+        if pipes is not None:
+            close_row()
+            if any(pipes):
+                lines.append(Line(pipes, f"第{number}行", True))
+            continue
+        raw = _MARKDOWN_HEADING.sub("", raw)
         if not raw.strip() or is_page_number(raw):
             close_row()
         elif raw.startswith("\t") and "\t" not in raw[1:]:
@@ -114,6 +126,15 @@ def text_lines(text: str) -> list[Line]:
             lines.append(Line((raw,), f"第{number}行", False))
     close_row()
     return lines
+
+
+def markdown_cells(raw: str) -> tuple[str, ...] | None:
+    """A markdown table row (“| a | b |”) as its cells; a rule row (“|---|---|”) as no cells."""
+    line = raw.strip()
+    if len(line) < 2 or not (line.startswith("|") and line.endswith("|")):
+        return None
+    cells = tuple(c.strip() for c in line[1:-1].split("|"))
+    return () if all(_MARKDOWN_RULE.match(c) for c in cells) else cells
 
 
 def check_zip(path: Path) -> None:

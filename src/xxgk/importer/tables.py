@@ -1,24 +1,30 @@
 """Placing the figures of tables 二, 三 and 四 by their labels.
 
-Labels come from the format description. Each row's label is found in the
-label stream, in the order the format prints them; the row takes the figures
-that sit with its label (inside a label split over lines, after it on the same
-line, or, in flowing PDF text, on a line of their own beside it). A row whose
-figures are not exactly as many as its columns is left out and reported: a
-missing or extra figure never shifts the figures of other rows or columns.
+Labels come from the format description. Each row's label is found in the label
+stream, in the order the format prints them (the blocks of table 二 each from their
+own heading, as extracted text may print them out of order); the row takes the
+figures that sit with its label: the cells after it in a table row (blanks keep their
+columns), figures inside a label split over lines, after it on the same line, or, in
+flowing PDF text, on a line of their own beside it. Rows left over are placed by the
+form's order where the counts leave no doubt (rowfill.py). A row whose figures are
+not exactly as many as its columns is left out and reported: a missing or extra
+figure never shifts the figures of other rows or columns.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..formats import Block, Format, Row, Table
+from ..formats import Block, Format, Kind, Row, Table
+from .budget import check_time
 from .document import for_display, label_key
-from .matching import find_label
+from .matching import Match, find_label
+from .rowfill import by_order, gaps, group_row, group_values
 from .runs import Run, find_runs, merge_adjacent
 from .tokens import Stream, Token, TokenKind
 
 AFTER_TABLES = "五、存在的主要问题及改进情况"  # the section heading that follows table 四
 WINDOW = 800  # how far (label characters) a row's label is searched beyond the previous one
+WAN = 10_000  # 元 in a 万元
 
 
 @dataclass
@@ -35,6 +41,8 @@ class Placement:
     values: dict = field(default_factory=dict)
     blanks: list = field(default_factory=list)
     problems: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # how figures were placed, where not plainly by label
+    derived: list = field(default_factory=list)  # keys whose figure follows from a group printed as one row
     where: dict = field(default_factory=dict)  # key -> where in the source its figure was found
     table_tokens: tuple[int, int] | None = None  # first and last token of the tables
 
@@ -47,25 +55,37 @@ class Placer:
         self.flowing_lines = {i for i, line in enumerate(lines) if not line.structured}
         self.result = Placement()
         self.anchors: list[Anchor] = []
+        self.titles: dict[str, int] = {}  # table key -> token of its title
+        self.line_words: dict[int, str] | None = None  # label text per line, built when first needed
+        self.headings: dict[tuple[str, str], int] = {}  # (table, block) key -> token of the block's heading
+        self.spans: dict[str, dict[str, tuple[int, int]]] = {}  # table key -> row key -> tokens of its figures
 
     # -- finding the labels ---------------------------------------------------------------
 
     def place(self) -> Placement:
-        start, stop = self._region()
-        self.stop = stop
+        start, self.stop = self._region()
         cursor = start
         for table in self.fmt.tables:
-            cursor = self._heading(table.title, cursor)
-            if table.wide:
-                cursor = self._wide_header(table, cursor)
-                continue
-            for block in table.blocks:
-                if block.label:
-                    cursor = self._heading(block.label, cursor)
-                for row in block.rows:
-                    cursor = self._row(table, block, row, cursor)
+            title = self._heading(table.title, cursor)
+            if title is not None:
+                self.titles[table.key] = self.stream.token_at(title.begin)
+            table_start = title.end if title else cursor
+            cursor = self._wide_header(table, table_start) if table.wide else self._blocks(table, table_start)
         self._assign()
         return self.result
+
+    def _blocks(self, table: Table, table_start: int) -> int:
+        cursor = furthest = table_start
+        for block in table.blocks:
+            if block.label:
+                heading = self._heading(block.label, table_start if len(table.blocks) > 1 else cursor)
+                cursor = heading.end if heading else cursor
+                if heading is not None:
+                    self.headings[(table.key, block.key)] = self.stream.token_at(heading.begin)
+            for row in block.rows:
+                cursor = self._row(table, block, row, cursor)
+            furthest = max(furthest, cursor)
+        return furthest
 
     def _region(self) -> tuple[int, int]:
         text = self.stream.text
@@ -76,18 +96,17 @@ class Placer:
         end = text.find(label_key(AFTER_TABLES), start)
         return start, end if end >= 0 else len(text)
 
-    def _heading(self, label: str, cursor: int) -> int:
+    def _heading(self, label: str, cursor: int) -> Match | None:
         """Titles and 第二十条 block labels match exactly: “第（六）项” and “第（八）项” differ by one character."""
         match = find_label(label_key(label), self.stream.text, cursor, min(cursor + WINDOW, self.stop), 0)
-        if match is None:
-            return cursor
-        self.anchors.append(Anchor(self.stream.token_at(match.begin), self.stream.token_at(match.end - 1)))
-        return match.end
+        if match is not None:
+            self.anchors.append(Anchor(self.stream.token_at(match.begin), self.stream.token_at(match.end - 1)))
+        return match
 
     def _row(self, table: Table, block: Block, row: Row, cursor: int) -> int:
+        check_time("查找表格行")
         match = find_label(label_key(row.label), self.stream.text, cursor, min(cursor + WINDOW, self.stop))
         if match is None:
-            self.result.problems.append(f"{_row_name(table, block, row)}：原文中未找到这一行，其{len(block.columns)}个数字未导入。")
             return cursor
         begin, end = self.stream.token_at(match.begin), self.stream.token_at(match.end - 1)
         self.anchors.append(Anchor(begin, end, table, block, row))
@@ -114,6 +133,7 @@ class Placer:
     def _assign(self) -> None:
         if not self.anchors:
             return
+        self.anchors.sort(key=lambda a: a.begin)
         first = self.anchors[0].begin
         stop_token = self.stream.token_at(self.stop) if self.stop < len(self.stream.text) else len(self.tokens)
         runs = find_runs(self.tokens, first, stop_token, self.flowing_lines, self.exact_cells)
@@ -126,11 +146,18 @@ class Placer:
                 self._take_wide(anchor, runs, next_begin)
             else:
                 self._take_row(anchor, runs, previous_end, next_begin)
-        self._report_unplaced(runs)
+        for table in self.fmt.tables:
+            if not table.wide:
+                self._fill_gaps(table, runs, stop_token)
+        self._report_missing_rows()
         claimed = [r.last for r in runs if r.claimed] + [a.end for a in self.anchors]
         self.result.table_tokens = (first, max(claimed))
+        self._report_unplaced([r for r in runs if r.first < max(claimed)])
 
     def _take_row(self, anchor: Anchor, runs: list[Run], previous_end: int, next_begin: int) -> None:
+        want = len(anchor.block.columns)
+        if self._take_cells(anchor, runs, want):
+            return
         free = [r for r in runs if not r.claimed]
         inside = [r for r in free if anchor.begin < r.first and r.last < anchor.end]
         after = [r for r in free if anchor.end < r.first < next_begin]
@@ -145,24 +172,94 @@ class Placer:
             run = before[-1]  # printed just above a label that is vertically centred
         elif flowing and after and after[0].alone:
             run = after[0]
-        keys = [f"{anchor.table.key}.{anchor.row.key}.{c.key}" for c in anchor.block.columns]
-        name = _row_name(anchor.table, anchor.block, anchor.row)
-        self._put(run, keys, name)
+        self._put(run, anchor.table, anchor.block, anchor.row)
+
+    def _take_cells(self, anchor: Anchor, runs: list[Run], want: int) -> bool:
+        """A table row: the cells after the label are the row's figures, empty cells its blanks."""
+        line = self.tokens[anchor.end].line
+        if not self.lines[line].structured or len(self.lines[line].cells) < 2:
+            return False
+        cells = []
+        index = anchor.end + 1
+        while index < len(self.tokens) and self.tokens[index].line == line:
+            if self.tokens[index].kind is TokenKind.TEXT:
+                return False
+            cells.append(self.tokens[index])
+            index += 1
+        while len(cells) > want and cells[-1].kind is TokenKind.EMPTY:
+            cells.pop()  # padding after the last column
+        if not cells or len(cells) != want:
+            return False
+        ours = [r for r in runs if not r.claimed and r.line == line and r.first > anchor.end]
+        for run in ours:
+            run.claimed = True
+        run = Run(anchor.end + 1, anchor.end + len(cells), line, [t.value for t in cells], False,
+                  [t.unit for t in cells])
+        self._put(run, anchor.table, anchor.block, anchor.row)
+        return True
 
     def _take_wide(self, anchor: Anchor, runs: list[Run], next_begin: int) -> None:
         keys = [k for k, cell in self.fmt.cells.items() if cell.table is anchor.table]
         free = merge_adjacent([r for r in runs if not r.claimed], len(keys))
         after = [r for r in free if anchor.end < r.first < next_begin]
-        self._put(after[0] if after else None, keys, f"表{anchor.table.number}")
+        if not after:
+            self.result.problems.append(f"表{anchor.table.number}：找到了表头，但没有找到它的数字，{len(keys)}个格未导入。")
+        self._put_keys(after[0] if after else None, keys, f"表{anchor.table.number}")
         if after:  # the merged run stands for the runs it joined
             for run in runs:
                 if after[0].first <= run.first <= after[0].last:
                     run.claimed = True
 
-    def _put(self, run: Run | None, keys: list[str], name: str) -> None:
-        if run is None:
-            self.result.problems.append(f"{name}：找到了这一行的标签，但没有找到它的数字，{len(keys)}个格未导入。")
+    def _fill_gaps(self, table: Table, runs: list[Run], stop_token: int) -> None:
+        spans = self.spans.get(table.key, {})
+        for block, lower, upper in self._block_bounds(table, stop_token):
+            free = [r for r in runs if not r.claimed]
+            for gap in gaps(block.rows, spans, free, len(block.columns), lower, upper):
+                pairs = by_order(gap)
+                for row, run in pairs:
+                    self._put(run, table, block, row)
+                if pairs:
+                    names = "、".join(f"“{row.label}”" for row, _ in pairs)
+                    self.result.notes.append(f"表{table.number}{names}：原文中行标签与数字分离或错位，"
+                                             f"按表格的行序放入{self._where(pairs[0][1])}起的 {len(pairs)} 行数字。")
+                elif grouped := group_row(gap, lambda r: self._text_before(r.first)):
+                    self._put_group(table, block, gap.rows, *grouped)
+
+    def _block_bounds(self, table: Table, stop_token: int) -> list[tuple[Block, int | None, int]]:
+        """Each block with the tokens that bound it: its heading (the table's title for a table of
+        one block) and the next heading or title after it. A block of several whose heading was not
+        found gets no lower bound: rows before its first placed row are left alone."""
+        position = self.fmt.tables.index(table)
+        later = [self.titles[t.key] for t in self.fmt.tables[position + 1:] if t.key in self.titles]
+        table_end = min(later, default=stop_token)
+        marks = sorted(t for (tkey, _), t in self.headings.items() if tkey == table.key)
+        bounds = []
+        for block in table.blocks:
+            lower = self.headings.get((table.key, block.key)) if block.label else self.titles.get(table.key)
+            upper = min((m for m in marks if lower is not None and m > lower), default=table_end)
+            bounds.append((block, lower, upper))
+        return bounds
+
+    def _put_group(self, table: Table, block: Block, rows, label: str, run: Run) -> None:
+        split, how = group_values(rows, run.values)
+        if not split:
             return
+        run.claimed = True
+        for row in rows:
+            row_run = Run(run.first, run.last, run.line, split[row.key], run.alone, list(run.units))
+            self._put(row_run, table, block, row)
+            self.result.derived += [f"{table.key}.{row.key}.{c.key}" for c in block.columns]
+        self.result.notes.append(f"表{table.number}“{label}”在原文中只印一行（2019 版样式），"
+                                 f"其下 {len(rows)} 个小项{how}。")
+
+    def _put(self, run: Run | None, table: Table, block: Block, row: Row) -> None:
+        keys = [f"{table.key}.{row.key}.{c.key}" for c in block.columns]
+        if self._put_keys(run, keys, _row_name(table, block, row)):
+            self.spans.setdefault(table.key, {})[row.key] = (run.first, run.last)
+
+    def _put_keys(self, run: Run | None, keys: list[str], name: str) -> bool:
+        if run is None:
+            return False
         run.claimed = True
         where = self._where(run)
         values = run.fitted(len(keys))
@@ -171,12 +268,36 @@ class Placer:
                 f"{name}：应有{len(keys)}个数字，{where}找到{len(run.values)}个（{run.text()}），"
                 f"无法确定每个数字属于哪一列，这一行未导入，请对照原文填写。"
             )
-            return
-        for key, value in zip(keys, values):
-            self.result.values[key] = value
+            return False
+        units = [""] * (len(keys) - len(run.units)) + list(run.units)
+        for key, value, unit in zip(keys, values, units):
+            self.result.values[key] = self._in_unit(key, value, unit)
             self.result.where[key] = where
             if value is None:
                 self.result.blanks.append(key)
+        return True
+
+    def _in_unit(self, key: str, value, unit: str):
+        """A 万元 cell printed in 元 is converted, and said so."""
+        if value is None or unit != "元" or self.fmt.cells[key].kind is not Kind.WAN:
+            return value
+        converted = round(value / WAN, 6)
+        self.result.notes.append(f"{self.fmt.cells[key].label}：原文为 {value:g} 元，已换算为 {converted:g} 万元。")
+        return converted
+
+    def _report_missing_rows(self) -> None:
+        for table in self.fmt.tables:
+            for block in table.blocks:
+                if table.wide:
+                    continue
+                for row in block.rows:
+                    keys = [f"{table.key}.{row.key}.{c.key}" for c in block.columns]
+                    if not any(k in self.result.values for k in keys) and not self._refused(table, block, row):
+                        self.result.problems.append(f"{_row_name(table, block, row)}：原文中未找到这一行的数字，"
+                                                    f"其{len(keys)}个格未导入。")
+
+    def _refused(self, table: Table, block: Block, row: Row) -> bool:
+        return any(p.startswith(_row_name(table, block, row) + "：应有") for p in self.result.problems)
 
     def _report_unplaced(self, runs: list[Run]) -> None:
         for run in runs:
@@ -191,12 +312,17 @@ class Placer:
         """Figures inside a sentence between the tables are prose, not an unplaced table row."""
         if run.alone or run.line not in self.flowing_lines:
             return True
-        words = "".join(t.text for t in self.tokens if t.line == run.line and t.kind is TokenKind.TEXT)
+        if self.line_words is None:
+            self.line_words = {}
+            for token in self.tokens:
+                if token.kind is TokenKind.TEXT:
+                    self.line_words[token.line] = self.line_words.get(token.line, "") + token.text
+        words = self.line_words.get(run.line, "")
         return len(words) <= 30 and "。" not in words
 
     def _text_before(self, index: int) -> str:
         words: list[str] = []
-        for token in reversed(self.tokens[:index]):
+        for token in reversed(self.tokens[max(index - 200, 0):index]):
             if token.kind is TokenKind.TEXT:
                 words.insert(0, token.text)
                 if len("".join(words)) >= 12:
