@@ -16,6 +16,7 @@ from typing import Iterable, Sequence
 from .errors import ReadError, XxgkError
 from .formats import Format, get_format
 from .importer import ImportResult, import_report
+from .importer.narrative import check_statements
 from .model import Finding, LiveCheck
 from .published import Published, published_form
 from .rules import Report, RuleSet, live_checks_for
@@ -71,7 +72,8 @@ def audit_report(path: str | os.PathLike, ruleset: RuleSet, format_id: str | Non
     # A cell the import could not place is one 导入-缺失 finding per row, not one 数值 finding per cell.
     judged = [_with_derived(f, published) for f in ruleset.validate(form).findings
               if not (f.cells and set(f.cells) <= missing)]
-    findings = judged + published.findings + missing_findings(imported, published.missing) + list(imported.narrative)
+    narrative = imported.year_findings + check_statements(imported.statements, get_format(form.format_id), form.values)
+    findings = judged + published.findings + missing_findings(imported, published.missing) + narrative
     return AuditResult(path, report=Report(form, findings), imported=imported, published=published)
 
 
@@ -180,7 +182,7 @@ def audit_dict(result: AuditResult) -> dict:
             "blanks": [_key_dict(k, form) for k in imported.blanks],
             "derived": [{**_key_dict(k, form), "value": form.values.get(k), "by": by}
                         for k, by in published.derived.items()],
-            "narrative": [finding_dict(f, form) for f in imported.narrative],
+            "narrative": [finding_dict(f, form) for f in result.report.findings if f.rule_id.startswith("叙述")],
         }
     if result.workbook is not None:
         data["workbook"], data["marked"] = str(result.workbook), str(result.marked)

@@ -40,7 +40,7 @@ def published_form(imported: ImportResult, ruleset: RuleSet) -> Published:
         result.derived[item.key] = "、".join(item.rule_ids)
         missing.discard(item.key)
     if result.derived:
-        result.notes.append(f"原文缺少的 {len(result.derived)} 格由表格的勾稽关系推算得出："
+        result.notes.append(f"未能从原文导入的 {len(result.derived)} 格由表格的勾稽关系推算得出："
                             + "；".join(f"{fmt.cells[k].label} = {form.values[k]}" for k in result.derived))
     for key in imported.derived:
         result.derived.setdefault(key, "原文合并一行")

@@ -10,6 +10,8 @@ from ..audit import NO_TABLES, describe_cells, placed_figures
 from ..formats import FORMATS, get_format
 from ..importer import ImportResult, import_report
 from ..importer.workbook import WORKBOOK_SUFFIX, default_workbook_path, write_import_workbook
+from ..published import Published, published_form
+from ..rules import load_rules
 from .common import EXIT_FINDINGS, EXIT_OK, fail, friendly_errors
 from .template_cmd import live_checks
 
@@ -26,7 +28,8 @@ def command(report: Path, output: Path | None, format_id: str | None, force: boo
     """导入已公开的年度报告（.txt .docx .html .pdf），生成用模板填好的工作簿。
 
     表格中的每个数字按行、列标签放入对应单元格；合计按原文保留（不重新计算），
-    原文缺少或留空的单元格保持空白，并逐项列出。
+    原文留空的单元格保持空白并逐项列出；原文缺少、但可由表格勾稽关系确定的单元格
+    按推算值填入并注明。
 
     退出码：0 全部导入；1 有单元格未导入、原文留空或正文与表格不一致；2 无法读取。
     """
@@ -34,9 +37,11 @@ def command(report: Path, output: Path | None, format_id: str | None, force: boo
     result = import_report(report, format_id=format_id)
     if not placed_figures(result):
         fail(f"{report}：{NO_TABLES}未生成工作簿。")
-    write_import_workbook(result, target, live_checks(get_format(result.format_id)))
-    _print(result, target)
-    incomplete = result.missing or result.blanks or result.narrative or result.problems
+    published = published_form(result, load_rules())
+    figures = {**result.values, **{k: published.form.values[k] for k in published.derived}}
+    write_import_workbook(result, target, live_checks(get_format(result.format_id)), figures)
+    _print(result, published, target)
+    incomplete = published.missing or result.blanks or result.narrative or result.problems or published.derived
     raise SystemExit(EXIT_FINDINGS if incomplete else EXIT_OK)
 
 
@@ -54,20 +59,24 @@ def _target(report: Path, output: Path | None, force: bool) -> Path:
     return target
 
 
-def _print(result: ImportResult, target: Path) -> None:
+def _print(result: ImportResult, published: Published, target: Path) -> None:
     fmt = get_format(result.format_id)
     placed = placed_figures(result)
     agency = result.agency or "（未找到单位名称）"
     year = f"{result.year} 年度" if result.year else "（未找到报告年度）"
     click.echo(f"已导入：{result.source} → {target}")
     click.echo(f"  {agency} · {year} · {fmt.id} 版格式（{fmt.document}）")
+    sources = [f"{name}：{result.found[key].source}" for key, name in
+               (("agency", "单位名称"), ("year", "报告年度"), ("format", "格式")) if key in result.found]
+    click.echo(f"  来源：{'；'.join(sources)}")
     click.echo(f"  已放入 {placed} / {len(fmt.cells)} 个表格单元格的数字（合计按原文保留）。")
-    _section(f"未能导入 {len(result.missing)} 格（工作簿中留空）", describe_cells(result.missing, fmt))
+    _section(f"未能导入 {len(published.missing)} 格（工作簿中留空）", describe_cells(published.missing, fmt))
     _section(f"原文留空 {len(result.blanks)} 格（“/”“—”“无”或空白，工作簿中留空）",
              describe_cells(result.blanks, fmt))
-    _section("导入提示", result.problems)
+    _section(f"推算填入 {len(published.derived)} 格", describe_cells(list(published.derived), fmt))
+    _section("导入提示", result.problems + published.notes)
     _section("正文与表格核对（警告）", [f.message for f in result.narrative])
-    if result.missing or result.blanks:
+    if published.missing or result.blanks:
         click.echo("请对照原文补填空白单元格；可用 xxgk validate 校验工作簿。")
 
 

@@ -10,7 +10,7 @@ from .budget import SECONDS, check_time, time_budget
 from .cover import Cover, find_cover
 from .detect import choose_format
 from .document import Document, for_display
-from .narrative import check_narrative, narrative_text
+from .narrative import check_statements, narrative_text, statements
 from .result import ImportResult, Source
 from .script import simplified
 from .sources import read_document
@@ -56,7 +56,9 @@ def import_document(document: Document, *, format_id: str | None = None) -> Impo
     _cover(result)
     result.missing = [k for k in (*COVER_KEYS, *fmt.cells) if k not in result.values]
     text = narrative_text(document, _lines_of(tokens, placement.table_tokens))
-    result.narrative = _year_findings(cover) + check_narrative(text, fmt, result.values)
+    result.statements = statements(text, fmt)
+    result.year_findings = _year_findings(cover)
+    result.narrative = result.year_findings + check_statements(result.statements, fmt, result.values)
     return result
 
 

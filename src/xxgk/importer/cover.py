@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from .document import Document, join_cjk, label_key
 
-HEAD_LINES = 80  # the title is among the first lines (web pages put navigation before it)
+HEAD_LINES = 80
+_OPENING = 600  # characters of a first-paragraph line looked at  # the title is among the first lines (web pages put navigation before it)
 _YEAR = r"(?P<year>(?:19|20)\d{2})\s*年\s*度?"
 _REPORT = r"(?:的)?(?:政府)?(?:信息|政务)公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)"
 _TITLE = re.compile(rf"^(?P<before>.{{0,60}}?){_YEAR}(?P<after>.{{0,60}}?){_REPORT}")
@@ -88,7 +89,8 @@ def _title(lines, texts, stop: int, cover: Cover) -> int | None:
 def _title_candidates(cells, texts, i: int) -> list[tuple[str, int]]:
     """(text, lines it takes): the line, each of its cells, the line joined with the next (a split title)."""
     own = [texts[i]] + ([_flat(c) for c in cells] if len(cells) > 1 else [])
-    joined = [(texts[i] + texts[i + 1], 2)] if i + 1 < len(texts) and not _TITLE.match(texts[i]) else []
+    whole = i + 1 < len(texts) and not _TITLE.match(texts[i]) and not _TITLE.match(texts[i + 1])
+    joined = [(texts[i] + texts[i + 1], 2)] if whole else []
     return [(t, 1) for t in own] + joined
 
 
@@ -102,6 +104,7 @@ def _agency(text: str, strict: bool = False) -> str | None:
 
 
 def _first_paragraph(where: str, text: str, cover: Cover) -> None:
+    text = text[:_OPENING]
     for match in _IN_SENTENCE.finditer(text):
         cover.years.append(Found(int(match.group("year")), "首段", where, text))
         agency = _agency(_LEAD.sub("", match.group("before")), strict=True)

@@ -25,6 +25,7 @@ class Line:
     cells: tuple[str, ...]
     where: str  # Chinese position for messages: 第12行, 第3页, 第2个表格第5行
     structured: bool  # cells come from the source's own structure (table cells or tabs)
+    exact: bool = False  # each cell is one column of a table grid (HTML, Word, ruled PDF, markdown): blanks are real
 
 
 @dataclass(frozen=True)

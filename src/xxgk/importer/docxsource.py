@@ -78,7 +78,7 @@ class _Walker:
         rows = [[_cell(tc) for tc in tr.iter(f"{W}tc")] for tr in tbl.iter(f"{W}tr")]
         for index, cells in enumerate(grid_rows(rows), 1):
             if any(c.strip() for c in cells):
-                self.lines.append(Line(cells, f"第{self.tables}个表格第{index}行", True))
+                self.lines.append(Line(cells, f"第{self.tables}个表格第{index}行", True, exact=True))
 
 
 def paragraph_text(p) -> str:

@@ -114,12 +114,33 @@ class _Walker:
                 for tr in table.iter("tr")]
         for index, cells in enumerate(grid_rows(rows), 1):
             if any(c.strip() for c in cells):
-                self.lines.append(Line(cells, f"第{self.tables}个表格第{index}行", True))
+                self.lines.append(Line(cells, f"第{self.tables}个表格第{index}行", True, exact=True))
 
 
 def _cell(td) -> Cell:
-    text = "\n".join(s.strip() for s in td.itertext() if s.strip())
-    return Cell(clean_text(text), _span(td.get("colspan")), _span(td.get("rowspan")))
+    return Cell(clean_text(cell_text(td)), _span(td.get("colspan")), _span(td.get("rowspan")))
+
+
+def cell_text(td) -> str:
+    """Inline pieces joined as the page shows them (“<span>2</span><span>6</span>” is 26); a line
+    per block (paragraph, line break) inside the cell."""
+    from lxml import etree
+
+    parts = []
+    for event, element in etree.iterwalk(td, events=("start", "end")):
+        tag = element.tag if isinstance(element.tag, str) else None
+        if event == "start":
+            if tag in _BLOCKS or tag == "br":
+                parts.append("\n")
+            if element.text and tag not in _SKIP and tag is not None:
+                parts.append(element.text)
+        else:
+            if tag in _BLOCKS:
+                parts.append("\n")
+            if element is not td and element.tail:
+                parts.append(element.tail)
+    lines = (_SPACES.sub(" ", line).strip() for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def _span(value: str | None) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import fnmatch
 import re
+from dataclasses import dataclass
 from functools import cache
 
 from ..formats import Format, get_format
@@ -46,14 +47,42 @@ def sentences(text: str) -> list[str]:
     return [s for s in flat if s]
 
 
-def check_narrative(text: str, fmt: Format, values: dict) -> list[Finding]:
-    found: dict[str, Finding] = {}
+@dataclass(frozen=True)
+class Statement:
+    """A figure the text states: ``stated`` is the sum of ``cells`` by the words of ``sentence``."""
+
+    stated: int
+    cells: tuple[str, ...]
+    what: str
+    ids: tuple[str, ...]
+    sentence: str
+
+
+def statements(text: str, fmt: Format) -> list[Statement]:
+    found = []
     for number, sentence in enumerate(sentences(text)):
         if number % 200 == 0:
             check_time("核对正文")
-        for finding in _figures(sentence, fmt, values):
+        found += [Statement(*claim, sentence) for claim in stated_figures(sentence, fmt.id)]
+    return found
+
+
+def check_statements(stated: list[Statement], fmt: Format, values: dict) -> list[Finding]:
+    """A warning for each statement whose figure differs from the sum of its cells (a blank counts 0);
+    none where a cell was not imported."""
+    found: dict[str, Finding] = {}
+    for item in stated:
+        if any(key not in values for key in item.cells):
+            continue
+        table = sum(v for key in item.cells if isinstance(v := values[key], (int, float)))
+        if item.stated != table:
+            finding = _figure_finding(item, table, fmt)
             found.setdefault(finding.instance_id, finding)
     return list(found.values())
+
+
+def check_narrative(text: str, fmt: Format, values: dict) -> list[Finding]:
+    return check_statements(statements(text, fmt), fmt, values)
 
 
 def stated_figures(sentence: str, format_id: str) -> list[tuple[int, tuple[str, ...], str, tuple[str, ...]]]:
@@ -137,30 +166,20 @@ def _cells(patterns: tuple[str, ...], fmt: Format) -> tuple[str, ...]:
     return tuple(keys)
 
 
-def _figures(sentence: str, fmt: Format, values: dict) -> list[Finding]:
-    findings = []
-    for stated, cells, what, ids in stated_figures(sentence, fmt.id):
-        if any(key not in values for key in cells):
-            continue  # a cell not imported: nothing to compare with
-        table = sum(v for key in cells if isinstance(v := values[key], (int, float)))
-        if stated != table:
-            findings.append(_figure_finding(ids, cells, what, sentence, stated, table, fmt))
-    return findings
-
-
-def _figure_finding(ids, cells, what: str, sentence: str, stated: int, table, fmt: Format) -> Finding:
+def _figure_finding(item: Statement, table, fmt: Format) -> Finding:
+    cells = item.cells
     location = fmt.cells[cells[0]].label
     where = location if len(cells) == 1 else f"{location} 等{len(cells)}格之和"
     table_text = f"{table:g}" if isinstance(table, float) else str(table)
     return Finding(
         rule_id=RULE_FIGURE,
         severity="warning",
-        instance_id=f"{RULE_FIGURE}:{'+'.join(ids)}:{cells[0]}:{stated}",
-        message=f"正文“{_quote(sentence)}”中{what}为{stated}件，但表格中{where}为{table_text}。",
+        instance_id=f"{RULE_FIGURE}:{'+'.join(item.ids)}:{cells[0]}:{item.stated}",
+        message=f"正文“{_quote(item.sentence)}”中{item.what}为{item.stated}件，但表格中{where}为{table_text}。",
         cells=cells,
         location=where,
         expected=table_text,
-        actual=str(stated),
+        actual=str(item.stated),
     )
 
 

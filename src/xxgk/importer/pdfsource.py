@@ -158,7 +158,7 @@ def _row_line(cells: list[str | None], where: str) -> Line:
     filled = [c for c in present if c.strip()]
     if len(filled) <= 1:
         return Line(tuple(filled), where, False)
-    return Line(tuple(present), where, True)
+    return Line(tuple(present), where, True, exact=True)
 
 
 def _inside(obj, box) -> bool:

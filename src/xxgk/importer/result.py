@@ -30,6 +30,8 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)  # Chinese remarks on how figures were read (units, order)
     derived: list[str] = field(default_factory=list)  # keys whose figure follows from the table, not printed
     narrative: list[Finding] = field(default_factory=list)  # 叙述-一致 / 叙述-年度 warnings
+    statements: list = field(default_factory=list)  # the figures the text states (narrative.Statement)
+    year_findings: list[Finding] = field(default_factory=list)  # the 叙述-年度 part of ``narrative``
     where: dict[str, str] = field(default_factory=dict)  # key -> where its figure was printed (原文第3页)
     found: dict[str, Source] = field(default_factory=dict)  # agency / year / format -> where it came from
     tables: list[str] = field(default_factory=list)  # keys of the tables any figure was placed in (t2, t3, t4)

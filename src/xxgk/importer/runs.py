@@ -18,8 +18,15 @@ class Run:
     # empty cells trimmed between the row's label and its first figure
     leading_empty: int = 0
 
-    def units_fitted(self, want: int) -> list:
-        return [""] * (want - len(self.units)) + self.units
+    def split(self, tokens: list[Token], width: int) -> list[Run]:
+        """Rows of ``width`` figures printed one after another, each figure on its own line, as
+        separate runs (a run's values are its tokens, in order)."""
+        parts = []
+        for start in range(0, len(self.values), width):
+            first, last = self.first + start, self.first + start + width - 1
+            parts.append(Run(first, last, tokens[first].line, self.values[start:start + width], self.alone,
+                             self.units[start:start + width]))
+        return parts
 
     def fitted(self, want: int) -> list | None:
         """The values, or None when they cannot fill ``want`` columns without guessing.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import cache
 
-from .document import Document, Line
+from .document import Document
 
 # Characters common in these reports that simplified text never uses.
 _TRADITIONAL_ONLY = frozenset("開請報資數處國務於與機關區縣鎮會這為結複訴辦議據統計條項號網當後對發們個時實現經過還進點變應將從")
@@ -35,7 +35,7 @@ def simplified(document: Document) -> tuple[Document, bool]:
     if not is_traditional(document):
         return document, False
     convert = _converter().convert
-    lines = tuple(Line(tuple(convert(c) for c in line.cells), line.where, line.structured) for line in document.lines)
+    lines = tuple(replace(line, cells=tuple(convert(c) for c in line.cells)) for line in document.lines)
     return replace(document, lines=lines), True
 
 

@@ -108,7 +108,7 @@ def text_lines(text: str) -> list[Line]:
         if pipes is not None:
             close_row()
             if any(pipes):
-                lines.append(Line(pipes, f"第{number}行", True))
+                lines.append(Line(pipes, f"第{number}行", True, exact=True))
             continue
         raw = _MARKDOWN_HEADING.sub("", raw)
         if not raw.strip() or is_page_number(raw):

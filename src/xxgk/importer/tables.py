@@ -13,8 +13,9 @@ figure never shifts the figures of other rows or columns.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
-from ..formats import Block, Format, Kind, Row, Table
+from ..formats import FORMATS, Block, Format, Kind, Row, Table
 from .budget import check_time
 from .document import for_display, label_key
 from .matching import Match, find_label
@@ -106,6 +107,10 @@ class Placer:
     def _row(self, table: Table, block: Block, row: Row, cursor: int) -> int:
         check_time("查找表格行")
         match = find_label(label_key(row.label), self.stream.text, cursor, min(cursor + WINDOW, self.stop))
+        for other in other_labels(table.key, row):
+            if match is not None:
+                break
+            match = find_label(other, self.stream.text, cursor, min(cursor + WINDOW, self.stop), 0)
         if match is None:
             return cursor
         begin, end = self.stream.token_at(match.begin), self.stream.token_at(match.end - 1)
@@ -162,22 +167,34 @@ class Placer:
         inside = [r for r in free if anchor.begin < r.first and r.last < anchor.end]
         after = [r for r in free if anchor.end < r.first < next_begin]
         before = [r for r in free if previous_end < r.first and r.last < anchor.begin and r.alone]
-        flowing = self.tokens[anchor.end].line in self.flowing_lines
+        last_line = self.tokens[anchor.end].line
+        flowing = last_line in self.flowing_lines
         run = None
         if len(inside) == 1:
             run = inside[0]
-        elif after and after[0].line == self.tokens[anchor.end].line:
+        elif after and after[0].line == last_line:
             run = after[0]
+        elif flowing and after and after[0].alone and after[0].line == last_line + 1:
+            run = after[0]  # the figures on the line right below their label
         elif flowing and before:
             run = before[-1]  # printed just above a label that is vertically centred
         elif flowing and after and after[0].alone:
             run = after[0]
+        if run is not None and run not in inside and self._stacked(run, want):
+            parts = run.split(self.tokens, want)
+            runs[runs.index(run):runs.index(run) + 1] = parts
+            run = parts[0]
         self._put(run, anchor.table, anchor.block, anchor.row)
+
+    def _stacked(self, run: Run, want: int) -> bool:
+        """Several rows' figures one per line after a label: as many whole rows as the table is wide."""
+        several_lines = self.tokens[run.first].line != self.tokens[run.last].line
+        return several_lines and len(run.values) > want and len(run.values) % want == 0
 
     def _take_cells(self, anchor: Anchor, runs: list[Run], want: int) -> bool:
         """A table row: the cells after the label are the row's figures, empty cells its blanks."""
         line = self.tokens[anchor.end].line
-        if not self.lines[line].structured or len(self.lines[line].cells) < 2:
+        if not self.lines[line].exact or len(self.lines[line].cells) < 2:
             return False
         cells = []
         index = anchor.end + 1
@@ -332,6 +349,22 @@ class Placer:
 
     def _where(self, run: Run) -> str:
         return f"原文{self.lines[run.line].where}"
+
+
+@cache
+def _labels_by_row() -> dict[tuple[str, str], set[str]]:
+    labels: dict[tuple[str, str], set[str]] = {}
+    for fmt in FORMATS.values():
+        for table in fmt.tables:
+            for block in table.blocks:
+                for row in block.rows:
+                    labels.setdefault((table.key, row.key), set()).add(label_key(row.label))
+    return labels
+
+
+def other_labels(table_key: str, row: Row) -> list[str]:
+    """The same row as the other format prints it (规范性文件 / 行政规范性文件), matched exactly."""
+    return sorted(_labels_by_row()[(table_key, row.key)] - {label_key(row.label)})
 
 
 def _row_name(table: Table, block: Block, row: Row) -> str:

@@ -26,6 +26,9 @@ _REMARK = re.compile(r"[(（]\s*(?:(?:其中|含|包括|包含|另有|注)[^()�
 _GLUED = re.compile(r"(?<=[\u4e00-\u9fff])(?=-?\d[\d,]*(?:\.\d+)?(?:件|万元|元)?(?:\s|$))")
 
 
+_LONGEST_WORD = 120  # label characters a single word adds to the stream
+
+
 class TokenKind(Enum):
     TEXT = "text"
     VALUE = "value"
@@ -103,10 +106,12 @@ def _number(word: str) -> tuple[int | float | None, str]:
 
 
 def label_stream(tokens: list[Token]) -> Stream:
+    """Long words are cut: no label is that long, and a 5,000-digit “word” must not push the
+    labels after it out of the search window."""
     parts, owner = [], []
     for index, token in enumerate(tokens):
         if token.kind is TokenKind.TEXT:
-            key = label_key(token.text)
+            key = label_key(token.text)[:_LONGEST_WORD]
             parts.append(key)
             owner.extend([index] * len(key))
     return Stream("".join(parts), tuple(owner))
