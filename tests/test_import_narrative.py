@@ -70,7 +70,7 @@ def test_sum_of_cells_in_a_generated_report(tmp_path):
 
 
 def claims(text: str, format_id: str = "2021") -> list[tuple[int, tuple[str, ...]]]:
-    return [(n, ids) for s in sentences(clean_text(text)) for n, _, _, ids in stated_figures(s, format_id)]
+    return [(n, ids) for s in sentences(clean_text(text)) for n, _, _, ids, _ in stated_figures(s, format_id)]
 
 
 @pytest.mark.parametrize("term", TERMS + AFTER_TERMS, ids=lambda t: t.id)
@@ -101,7 +101,7 @@ def test_compound_statements_state_sums_never_one_row():
     """上海 2025: “予以公开及部分公开208件” is 予以公开 + 部分公开; “因本机关不掌握等原因无法提供564件” all of （四）."""
     text = ("其中，予以公开及部分公开208件（17.46%），不予公开20件（1.68%），因本机关不掌握等原因无法提供564件"
             "（47.36%），属信访、重复申请等不予处理80件（6.72%），其他处理319件。")
-    found = {n: cells for s in sentences(clean_text(text)) for n, cells, _, _ in stated_figures(s, "2021")}
+    found = {n: cells for s in sentences(clean_text(text)) for n, cells, _, _, _ in stated_figures(s, "2021")}
     fmt = get_format("2021")
     assert found[208] == ("t3.public.total", "t3.partial.total")
     assert found[564] == tuple(f"t3.{r}.total" for r in ("unable_no_info", "unable_create", "unable_unclear"))
@@ -122,7 +122,7 @@ def test_compound_statement_that_disagrees_is_a_warning_quoting_it(tmp_path):
 def test_a_long_clause_costs_time_in_proportion_to_its_length():
     """Each figure looks at a bounded window: a clause of 60,000 repetitions is read, not backtracked."""
     sentence = "行政复议" * 60_000 + "结果维持3件"
-    assert stated_figures(sentence, "2021") == [(3, ("t4.review.upheld",), "行政复议结果维持", ("复议维持",))]
+    assert stated_figures(sentence, "2021") == [(3, ("t4.review.upheld",), "行政复议结果维持", ("复议维持",), ())]
 
 
 def test_result_as_form_data():

@@ -25,6 +25,9 @@ _LEAD = re.compile(r"^.*(?:现将|特将|现就|公布|发布|印发|编制|报�
 _LABEL_PREFIX = re.compile(r"^[^:：]{1,6}[:：]")  # 标题：, 名称：
 _ORG_END = re.compile(r"(?:政府|办公室|办公厅|局|委员会|委|办事处|街道|镇|乡|中心|院|所|厅|署|会|队|处|站|馆|公司|部|办)$")
 _NOISE = re.compile(r"^(?:关于|有关)|[《》“”\"]")
+_WRAPPING = re.compile(r"^[《“\"【\[（(]+|(?:关于|有关)?[》”\"】\]）)]*$")  # 《某某局, 某某局关于
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=\s*年)")
 _AGENCY_KEYS = ("发布机构", "发文机关", "发布单位", "公开主体", "来源单位")
 _DATE = re.compile(r"^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 
@@ -65,6 +68,8 @@ def find_cover(document: Document) -> Cover:
 
 
 def _flat(text: str) -> str:
+    """Spaces out; a year in Chinese numerals (二〇二三年) in digits."""
+    text = _CN_YEAR.sub(lambda m: m.group().translate(_CN_DIGITS), text) if "年" in text else text
     return re.sub(r"\s+", "", join_cjk(text))
 
 
@@ -95,7 +100,7 @@ def _title_candidates(cells, texts, i: int) -> list[tuple[str, int]]:
 
 
 def _agency(text: str, strict: bool = False) -> str | None:
-    text = _LABEL_PREFIX.sub("", text).strip(" ，,:：-—")
+    text = _WRAPPING.sub("", _LABEL_PREFIX.sub("", text)).strip(" ，,:：-—")
     if len(label_key(text)) < 2 or len(text) > 40 or "。" in text or _NOISE.search(text):
         return None
     if strict and not _ORG_END.search(text):

@@ -55,6 +55,7 @@ class Statement:
     cells: tuple[str, ...]
     what: str
     ids: tuple[str, ...]
+    also: tuple[str, ...]  # cells the figure may include as well (Term.also)
     sentence: str
 
 
@@ -72,21 +73,25 @@ def check_statements(stated: list[Statement], fmt: Format, values: dict) -> list
     none where a cell was not imported."""
     found: dict[str, Finding] = {}
     for item in stated:
-        if any(key not in values for key in item.cells):
+        if any(key not in values for key in item.cells + item.also):
             continue
-        table = sum(v for key in item.cells if isinstance(v := values[key], (int, float)))
-        if item.stated != table:
+        table = _sum(values, item.cells)
+        if item.stated not in (table, table + _sum(values, item.also)):
             finding = _figure_finding(item, table, fmt)
             found.setdefault(finding.instance_id, finding)
     return list(found.values())
+
+
+def _sum(values: dict, keys: tuple[str, ...]):
+    return sum(v for key in keys if isinstance(v := values[key], (int, float)))
 
 
 def check_narrative(text: str, fmt: Format, values: dict) -> list[Finding]:
     return check_statements(statements(text, fmt), fmt, values)
 
 
-def stated_figures(sentence: str, format_id: str) -> list[tuple[int, tuple[str, ...], str, tuple[str, ...]]]:
-    """(figure, cells, what, term ids) for every figure of the sentence that a term claims."""
+def stated_figures(sentence: str, format_id: str) -> list[tuple]:
+    """(figure, cells, what, term ids, cells it may also include) for every figure a term claims."""
     terms, after_terms = _compiled(format_id)
     topics = [(m.start(), topic) for m in _TOPIC.finditer(sentence) for topic, word in TOPICS if m.group() == word]
     positions = [p for p, _ in topics]
@@ -99,7 +104,8 @@ def stated_figures(sentence: str, format_id: str) -> list[tuple[int, tuple[str, 
         claim = _claim_before(before, terms, topic) or _claim_after(sentence[match.end():match.end() + _LOOK],
                                                                       after_terms)
         if claim:
-            stated.append((int(match.group("n")), *claim))
+            also = claim[3] if claim[3] and re.search(claim[4], sentence) else ()
+            stated.append((int(match.group("n")), *claim[:3], also))
         previous_end = match.end()
     return stated
 
@@ -115,7 +121,7 @@ def _last_break(text: str) -> int:
 
 def _claim_before(before: str, terms, topic: str):
     """(cells, what, ids) of the term ending ``before``, with the terms joined to it by 及/和/、."""
-    for term, pattern, _, cells in terms:
+    for term, pattern, _, cells, also in terms:
         if term.topic and term.topic != topic:
             continue
         match = pattern.search(before)
@@ -127,13 +133,14 @@ def _claim_before(before: str, terms, topic: str):
             claimed.insert(0, other[:2])
             rest = rest[:other[2]]
         keys = tuple(dict.fromkeys(k for _, c in claimed for k in c))
-        return keys, "及".join(t.what for t, _ in claimed), tuple(t.id for t, _ in claimed)
+        also = also if len(claimed) == 1 else ()
+        return keys, "及".join(t.what for t, _ in claimed), tuple(t.id for t, _ in claimed), also, term.also_when
     return None
 
 
 def _term_at_end(text: str, terms):
     """(term, cells, start) of a term (not one bound to a topic) that ends ``text``."""
-    for term, _, bare, cells in terms:
+    for term, _, bare, cells, _ in terms:
         if not term.topic and (match := bare.search(text)):
             return term, cells, match.start()
     return None
@@ -142,15 +149,15 @@ def _term_at_end(text: str, terms):
 def _claim_after(after: str, after_terms):
     for term, pattern, cells in after_terms:
         if pattern.match(after):
-            return cells, term.what, (term.id,)
+            return cells, term.what, (term.id,), (), ""
     return None
 
 
 @cache
 def _compiled(format_id: str):
     fmt = get_format(format_id)
-    terms = [(t, re.compile(f"(?:{t.regex}){FILLER}$"), re.compile(f"(?:{t.regex})$"), _cells(t.cells, fmt))
-             for t in TERMS]
+    terms = [(t, re.compile(f"(?:{t.regex}){FILLER}$"), re.compile(f"(?:{t.regex})$"), _cells(t.cells, fmt),
+              _cells(t.also, fmt)) for t in TERMS]
     after = [(t, re.compile(t.regex), _cells(t.cells, fmt)) for t in AFTER_TERMS]
     return [t for t in terms if t[3]], [t for t in after if t[2]]
 

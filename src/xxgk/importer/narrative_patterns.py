@@ -25,6 +25,10 @@ class Term:
     what: str  # what the figure is, for the message
     example: str  # a sentence stating 7 of it; checked by the tests
     topic: str = ""  # REVIEW or SUIT: only where the clause speaks of it
+    # when the sentence also speaks of ``also_when``, the figure may include these cells too
+    # (“共收到申请26件，其中上年结转2件”: 26 may be new + carried); a warning only if it fits neither
+    also: tuple[str, ...] = ()
+    also_when: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,8 @@ def _suits(column: str) -> tuple[str, ...]:
 
 TERMS: tuple[Term, ...] = (
     Term("新收申请", rf"(?:收到|受理|新收|接收|接到){_CLAUSE}{{0,12}}?{_APPLICATION}",
-         ("t3.new.total",), "本年新收政府信息公开申请", "全年共受理政府信息公开申请7件，均按时答复。"),
+         ("t3.new.total",), "本年新收政府信息公开申请", "全年共受理政府信息公开申请7件，均按时答复。",
+         also=("t3.carried.total",), also_when="上年度?结转"),
     Term("上年结转", r"上年度?结转(?:的)?(?:申请|政府信息公开申请)?", ("t3.carried.total",), "上年结转申请",
          "答复30件（含上年度结转申请7件）"),
     Term("办结", r"(?<!未)(?:办结|答复|办理完毕)", ("t3.total.total",), "本年度办理结果总计", "本年共答复7件"),

@@ -13,28 +13,15 @@ figure never shifts the figures of other rows or columns.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 
-from ..formats import FORMATS, Block, Format, Kind, Row, Table
-from .budget import check_time
+from ..formats import Block, Format, Kind, Row, Table
 from .document import for_display, label_key
-from .matching import Match, find_label
+from .labels import Anchor, find_labels
 from .rowfill import by_order, gaps, group_row, group_values
 from .runs import Run, find_runs, merge_adjacent
 from .tokens import Stream, Token, TokenKind
 
-AFTER_TABLES = "五、存在的主要问题及改进情况"  # the section heading that follows table 四
-WINDOW = 800  # how far (label characters) a row's label is searched beyond the previous one
 WAN = 10_000  # 元 in a 万元
-
-
-@dataclass
-class Anchor:
-    begin: int  # token indices of the label, inclusive
-    end: int
-    table: Table | None = None  # None for headings, which only separate rows
-    block: Block | None = None
-    row: Row | None = None
 
 
 @dataclass
@@ -55,83 +42,15 @@ class Placer:
         # lines of unstructured text: only there may figures sit on a line apart from their label
         self.flowing_lines = {i for i, line in enumerate(lines) if not line.structured}
         self.result = Placement()
-        self.anchors: list[Anchor] = []
-        self.titles: dict[str, int] = {}  # table key -> token of its title
         self.line_words: dict[int, str] | None = None  # label text per line, built when first needed
-        self.headings: dict[tuple[str, str], int] = {}  # (table, block) key -> token of the block's heading
         self.spans: dict[str, dict[str, tuple[int, int]]] = {}  # table key -> row key -> tokens of its figures
 
-    # -- finding the labels ---------------------------------------------------------------
-
     def place(self) -> Placement:
-        start, self.stop = self._region()
-        cursor = start
-        for table in self.fmt.tables:
-            title = self._heading(table.title, cursor)
-            if title is not None:
-                self.titles[table.key] = self.stream.token_at(title.begin)
-            table_start = title.end if title else cursor
-            cursor = self._wide_header(table, table_start) if table.wide else self._blocks(table, table_start)
+        labels = find_labels(self.stream, self.fmt)
+        self.anchors, self.titles, self.headings, self.stop = labels.anchors, labels.titles, labels.headings, labels.stop
+        self.result.problems += labels.problems
         self._assign()
         return self.result
-
-    def _blocks(self, table: Table, table_start: int) -> int:
-        cursor = furthest = table_start
-        for block in table.blocks:
-            if block.label:
-                heading = self._heading(block.label, table_start if len(table.blocks) > 1 else cursor)
-                cursor = heading.end if heading else cursor
-                if heading is not None:
-                    self.headings[(table.key, block.key)] = self.stream.token_at(heading.begin)
-            for row in block.rows:
-                cursor = self._row(table, block, row, cursor)
-            furthest = max(furthest, cursor)
-        return furthest
-
-    def _region(self) -> tuple[int, int]:
-        text = self.stream.text
-        t2 = self.fmt.tables[0]
-        firsts = [text.find(label_key(label)) for label in (t2.title, t2.blocks[0].label)]
-        found = [p for p in firsts if p >= 0]
-        start = min(found) if found else 0
-        end = text.find(label_key(AFTER_TABLES), start)
-        return start, end if end >= 0 else len(text)
-
-    def _heading(self, label: str, cursor: int) -> Match | None:
-        """Titles and 第二十条 block labels match exactly: “第（六）项” and “第（八）项” differ by one character."""
-        match = find_label(label_key(label), self.stream.text, cursor, min(cursor + WINDOW, self.stop), 0)
-        if match is not None:
-            self.anchors.append(Anchor(self.stream.token_at(match.begin), self.stream.token_at(match.end - 1)))
-        return match
-
-    def _row(self, table: Table, block: Block, row: Row, cursor: int) -> int:
-        check_time("查找表格行")
-        match = find_label(label_key(row.label), self.stream.text, cursor, min(cursor + WINDOW, self.stop))
-        for other in other_labels(table.key, row):
-            if match is not None:
-                break
-            match = find_label(other, self.stream.text, cursor, min(cursor + WINDOW, self.stop), 0)
-        if match is None:
-            return cursor
-        begin, end = self.stream.token_at(match.begin), self.stream.token_at(match.end - 1)
-        self.anchors.append(Anchor(begin, end, table, block, row))
-        return match.end
-
-    def _wide_header(self, table: Table, cursor: int) -> int:
-        """Table 四: one row of figures under its headers; anchor on the last header row label."""
-        block = table.blocks[0]
-        found = None
-        for row in block.rows:
-            for label in (*row.path, row.label):
-                match = find_label(label_key(label), self.stream.text, cursor, min(cursor + WINDOW, self.stop))
-                if match:
-                    found, cursor = match, match.end
-        if found is None:
-            self.result.problems.append(f"表{table.number}：原文中未找到“{block.rows[0].label}”等表头，整张表未导入。")
-            return cursor
-        token = self.stream.token_at(found.end - 1)
-        self.anchors.append(Anchor(token, token, table, block, None))
-        return cursor
 
     # -- giving each row its figures -------------------------------------------------------
 
@@ -219,6 +138,8 @@ class Placer:
         keys = [k for k, cell in self.fmt.cells.items() if cell.table is anchor.table]
         free = merge_adjacent([r for r in runs if not r.claimed], len(keys))
         after = [r for r in free if anchor.end < r.first < next_begin]
+        if (not after or len(after[0].values) != len(keys)) and self._take_wide_rows(anchor.table, runs, next_begin):
+            return
         if not after:
             self.result.problems.append(f"表{anchor.table.number}：找到了表头，但没有找到它的数字，{len(keys)}个格未导入。")
         self._put_keys(after[0] if after else None, keys, f"表{anchor.table.number}")
@@ -226,6 +147,22 @@ class Placer:
             for run in runs:
                 if after[0].first <= run.first <= after[0].last:
                     run.claimed = True
+
+    def _take_wide_rows(self, table: Table, runs: list[Run], next_begin: int) -> bool:
+        """Table 四 printed as one line per part (行政复议 / 未经复议直接起诉 / 复议后起诉), each with its
+        label and its five figures: placed when every part is there, each behind its own label."""
+        block = table.blocks[0]
+        start = self.titles.get(table.key, -1)
+        candidates = [r for r in runs if not r.claimed and start < r.first < next_begin
+                      and len(r.values) == len(block.columns)]
+        if len(candidates) != len(block.rows):
+            return False
+        if any(label_key(row.label) not in label_key(self._text_before(run.first))
+               for row, run in zip(block.rows, candidates)):
+            return False
+        for row, run in zip(block.rows, candidates):
+            self._put(run, table, block, row)
+        return True
 
     def _fill_gaps(self, table: Table, runs: list[Run], stop_token: int) -> None:
         spans = self.spans.get(table.key, {})
@@ -349,22 +286,6 @@ class Placer:
 
     def _where(self, run: Run) -> str:
         return f"原文{self.lines[run.line].where}"
-
-
-@cache
-def _labels_by_row() -> dict[tuple[str, str], set[str]]:
-    labels: dict[tuple[str, str], set[str]] = {}
-    for fmt in FORMATS.values():
-        for table in fmt.tables:
-            for block in table.blocks:
-                for row in block.rows:
-                    labels.setdefault((table.key, row.key), set()).add(label_key(row.label))
-    return labels
-
-
-def other_labels(table_key: str, row: Row) -> list[str]:
-    """The same row as the other format prints it (规范性文件 / 行政规范性文件), matched exactly."""
-    return sorted(_labels_by_row()[(table_key, row.key)] - {label_key(row.label)})
 
 
 def _row_name(table: Table, block: Block, row: Row) -> str:

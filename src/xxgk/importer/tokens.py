@@ -14,7 +14,7 @@ from .document import Document, label_key
 
 # A figure as printed: 1,234 / 12 / 12.5 / -3 (本年增/减), with a unit word. Longer digit strings
 # are not figures of a report (and int() of thousands of digits is refused by Python).
-_NUMBER = re.compile(r"^(?P<n>-?(?:\d{1,3}(?:,\d{3}){1,4}|\d{1,15})(?:\.\d{1,6})?)(?P<unit>件|个|条|项|次|万元|元)?$")
+_NUMBER = re.compile(r"^\+?(?P<n>-?(?:\d{1,3}(?:,\d{3}){1,4}|\d{1,15})(?:\.\d{1,6})?)(?P<unit>件|个|条|项|次|万元|元)?$")
 # Printed instead of a figure. 无 only counts when it stands for a cell (see _blank_words).
 _BLANK_MARKS = {"/", "-", "—", "——", "–", "\\", "－"}
 _NONE_WORD = "无"
@@ -23,7 +23,7 @@ _ENUMERATION = re.compile(r"(?<![\d.])(\d{1,2})\s*[.、]\s*(?=[^\d\s])")
 # Remarks printed with a figure: “22（其中修订16件）”, “55（含自然失效29件）”, “208件（17.46%）”.
 _REMARK = re.compile(r"[(（]\s*(?:(?:其中|含|包括|包含|另有|注)[^()（）]{0,40}|\d{1,3}(?:\.\d{1,4})?\s*%)\s*[)）]")
 # A figure glued to the label before it: “行政许可0”.
-_GLUED = re.compile(r"(?<=[\u4e00-\u9fff])(?=-?\d[\d,]*(?:\.\d+)?(?:件|万元|元)?(?:\s|$))")
+_GLUED = re.compile(r"(?<=[\u4e00-\u9fff:：])(?=[-+]?\d[\d,]*(?:\.\d+)?(?:件|万元|元)?(?:\s|$))")
 
 
 _LONGEST_WORD = 120  # label characters a single word adds to the stream
