@@ -10,6 +10,7 @@ from pathlib import Path
 
 from xxgk.model import FormData
 
+from . import costly
 from .base import ANY, READ, REFUSE, Case, good_bytes, members, rng_for, values_for, write, zip_members
 from .hostile import LAUGHS, XXE, lie_about_size
 from .hostiletext import CONTROL, FORMULA_LIKE, LONG, MARKUP
@@ -144,4 +145,5 @@ def texts(folder: Path, docx: bytes) -> list[Case]:
 def generate(folder: Path) -> list[Case]:
     docx = docx_bytes("2021", "区教育局")
     html = html_bytes("2021", "区教育局")
-    return damaged(folder, docx) + hostile(folder, docx, html) + wrong_kinds(folder, docx) + texts(folder, docx)
+    return (damaged(folder, docx) + hostile(folder, docx, html) + wrong_kinds(folder, docx) + texts(folder, docx)
+            + costly.generate(folder, text_of_docx(docx)))

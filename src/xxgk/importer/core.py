@@ -6,7 +6,8 @@ from pathlib import Path
 from ..errors import XxgkError
 from ..formats import FORMATS, UnknownFormat, get_format
 from ..model import Finding
-from .budget import SECONDS, check_time, time_budget
+from . import budget
+from .budget import check_time, time_budget
 from .cover import Cover, find_cover
 from .detect import choose_format
 from .document import Document, for_display
@@ -21,14 +22,14 @@ COVER_KEYS = ("cover.agency", "cover.year")
 RULE_YEAR = "叙述-年度"
 
 
-def import_report(path: str | Path, *, format_id: str | None = None, seconds: float = SECONDS) -> ImportResult:
+def import_report(path: str | Path, *, format_id: str | None = None, seconds: float | None = None) -> ImportResult:
     """Read a report (.txt, .docx, .html, .pdf) and place every figure it prints.
 
     Raises ReadError when the file cannot be read at all, or not within ``seconds``;
     anything less (a table or row not found, a row with the wrong count of figures)
     is reported in the result.
     """
-    with time_budget(str(path), seconds):
+    with time_budget(str(path), budget.SECONDS if seconds is None else seconds):
         return import_document(read_document(path), format_id=format_id)
 
 

@@ -1,9 +1,10 @@
 """A .pdf report: ruled tables row by row (pdfplumber), text lines elsewhere, in page order.
 
-PDFium (pypdfium2, C) reads every page's text layer first, a few milliseconds a page.
-Only pages whose text holds table labels, at most MAX_TABLE_PAGES of them and none
-crowded beyond MAX_PAGE_OBJECTS drawing objects, go to pdfplumber's table finder,
-which costs up to seconds a page. The other pages are read as their text layer.
+PDFium (pypdfium2, C) reads every page's text layer first, a few milliseconds a page,
+and counts the line segments drawn on it. Only pages whose text holds table labels,
+at most MAX_TABLE_PAGES of them and none ruled beyond MAX_RULING_SEGMENTS, go to
+pdfplumber's table finder, whose cost grows with the ruling lines (seconds a page).
+The other pages are read as their text layer.
 """
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ from .document import Document, Line, clean_text, is_page_number, label_key
 
 MAX_PDF_BYTES = 100 * 1024 * 1024
 MAX_PDF_PAGES = 100
-MAX_TABLE_PAGES = 12
-MAX_PAGE_OBJECTS = 20_000
+MAX_TABLE_PAGES = 6  # a report's three tables fill two to four pages
+MAX_PAGE_OBJECTS = 20_000  # drawing objects looked at on a page
+MAX_RULING_SEGMENTS = 3_000  # path segments of a page sent to the table finder (a real table page: a few hundred)
 _LABELS_ON_A_TABLE_PAGE = 3
 
 
@@ -38,7 +40,7 @@ def read_pdf(path: Path, *, use_tables: bool = True) -> Document:
 
 
 def _text_layer(path: Path) -> list[tuple[str, int]]:
-    """(text, drawing objects) of every page, by PDFium."""
+    """(text, ruling segments) of every page, by PDFium."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
@@ -55,7 +57,7 @@ def _text_layer(path: Path) -> list[tuple[str, int]]:
             check_time(f"PDF 第{index + 1}页")
             page = pdf[index]
             textpage = page.get_textpage()
-            pages.append((textpage.get_text_range(), pdfium_c.FPDFPage_CountObjects(page.raw)))
+            pages.append((textpage.get_text_range(), _ruling_segments(page.raw, pdfium_c)))
             textpage.close()
             page.close()
         return pages
@@ -63,6 +65,26 @@ def _text_layer(path: Path) -> list[tuple[str, int]]:
         raise ReadError(str(path), "damaged", "无法读取 PDF 的页面内容，文件可能已损坏。") from None
     finally:
         pdf.close()
+
+
+def _ruling_segments(page, pdfium_c) -> int:
+    """Path segments drawn on the page (inside form objects too); MAX_RULING_SEGMENTS + 1 past the
+    object limit, so a page stuffed with objects is never sent to the table finder."""
+    stack = [(page, pdfium_c.FPDFPage_CountObjects(page), pdfium_c.FPDFPage_GetObject)]
+    segments = seen = 0
+    while stack:
+        owner, count, get = stack.pop()
+        for index in range(count):
+            seen += 1
+            if seen > MAX_PAGE_OBJECTS:
+                return MAX_RULING_SEGMENTS + 1
+            obj = get(owner, index)
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                segments += max(pdfium_c.FPDFPath_CountSegments(obj), 0)
+            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+                stack.append((obj, pdfium_c.FPDFFormObj_CountObjects(obj), pdfium_c.FPDFFormObj_GetObject))
+    return segments
 
 
 @cache
@@ -77,11 +99,11 @@ def _table_label_keys() -> frozenset[str]:
 
 
 def _table_pages(pages: list[tuple[str, int]]) -> list[int]:
-    """Page numbers (from 1) whose text holds table labels and that are not crowded."""
+    """Page numbers (from 1) whose text holds table labels and whose ruling is not excessive."""
     wanted = []
-    for number, (text, objects) in enumerate(pages, 1):
+    for number, (text, segments) in enumerate(pages, 1):
         key = label_key(clean_text(text))
-        if objects <= MAX_PAGE_OBJECTS and sum(k in key for k in _table_label_keys()) >= _LABELS_ON_A_TABLE_PAGE:
+        if segments <= MAX_RULING_SEGMENTS and sum(k in key for k in _table_label_keys()) >= _LABELS_ON_A_TABLE_PAGE:
             wanted.append(number)
     return wanted[:MAX_TABLE_PAGES]
 

@@ -111,7 +111,7 @@ def label_stream(tokens: list[Token]) -> Stream:
     parts, owner = [], []
     for index, token in enumerate(tokens):
         if token.kind is TokenKind.TEXT:
-            key = label_key(token.text)[:_LONGEST_WORD]
+            key = label_key(token.text[:_LONGEST_WORD * 4])[:_LONGEST_WORD]
             parts.append(key)
             owner.extend([index] * len(key))
     return Stream("".join(parts), tuple(owner))
