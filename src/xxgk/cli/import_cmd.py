@@ -11,9 +11,8 @@ from ..formats import FORMATS, get_format
 from ..importer import ImportResult, import_report
 from ..importer.workbook import WORKBOOK_SUFFIX, default_workbook_path, write_import_workbook
 from ..published import Published, published_form
-from ..rules import load_rules
+from ..rules import RuleSet, RulesError, live_checks_for, load_rules
 from .common import EXIT_FINDINGS, EXIT_OK, fail, friendly_errors
-from .template_cmd import live_checks
 
 
 @click.command("import")
@@ -37,12 +36,21 @@ def command(report: Path, output: Path | None, format_id: str | None, force: boo
     result = import_report(report, format_id=format_id)
     if not placed_figures(result):
         fail(f"{report}：{NO_TABLES}未生成工作簿。")
-    published = published_form(result, load_rules())
+    ruleset = _rules()
+    published = published_form(result, ruleset)
     figures = {**result.values, **{k: published.form.values[k] for k in published.derived}}
-    write_import_workbook(result, target, live_checks(get_format(result.format_id)), figures)
+    write_import_workbook(result, target, live_checks_for(get_format(result.format_id), ruleset), figures)
     _print(result, published, target)
     incomplete = published.missing or result.blanks or result.narrative or result.problems or published.derived
     raise SystemExit(EXIT_FINDINGS if incomplete else EXIT_OK)
+
+
+def _rules() -> RuleSet:
+    """rules.yaml, read once: its equalities derive lost cells, its checks go live in the workbook."""
+    try:
+        return load_rules()
+    except RulesError as err:
+        fail("规则文件有误：\n" + "\n".join(err.problems))
 
 
 def _target(report: Path, output: Path | None, force: bool) -> Path:
