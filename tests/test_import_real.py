@@ -286,3 +286,28 @@ def test_copies_are_those_of_the_shared_folder(path):
     if not found:
         pytest.skip(f"{path.name}: not in {SHARED}")
     assert hashlib.sha256(found[0].read_bytes()).digest() == hashlib.sha256(path.read_bytes()).digest()
+
+
+@pytest.fixture(scope="module")
+def pdftotext():
+    import shutil
+
+    found = shutil.which("pdftotext")
+    if found is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    return found
+
+
+@pytest.mark.parametrize("path", [HUAIAN, HONGZE_2023, HONGZE_2024], ids=["huaian", "hongze2023", "hongze2024"])
+def test_pdf_text_of_another_tool(path, pdftotext, tmp_path):
+    """pdftotext -layout keeps rows on their lines: every figure as from the PDF. Plain pdftotext prints the
+    table column after column: rows are placed only where certain, and no placed figure differs."""
+    import subprocess
+
+    from_pdf = import_report(path).values
+    layout, raw = tmp_path / "layout.txt", tmp_path / "raw.txt"
+    subprocess.run([pdftotext, "-layout", str(path), str(layout)], check=True)
+    subprocess.run([pdftotext, str(path), str(raw)], check=True)
+    assert import_report(layout).values == from_pdf
+    columns = import_report(raw).values
+    assert {k: v for k, v in columns.items() if from_pdf.get(k) != v} == {}

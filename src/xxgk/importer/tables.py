@@ -22,6 +22,7 @@ from .runs import Run, find_runs, merge_adjacent
 from .tokens import Stream, Token, TokenKind
 
 WAN = 10_000  # 元 in a 万元
+_NEAR = 3  # lines below its label where a row's figures printed apart may start
 
 
 @dataclass
@@ -64,12 +65,11 @@ class Placer:
         for index, anchor in enumerate(self.anchors):
             if anchor.table is None:
                 continue
-            previous_end = self.anchors[index - 1].end if index else first - 1
             next_begin = self.anchors[index + 1].begin if index + 1 < len(self.anchors) else stop_token
             if anchor.row is None:
                 self._take_wide(anchor, runs, next_begin)
             else:
-                self._take_row(anchor, runs, previous_end, next_begin)
+                self._take_row(anchor, runs, next_begin)
         for table in self.fmt.tables:
             if not table.wide:
                 self._fill_gaps(table, runs, stop_token)
@@ -78,32 +78,41 @@ class Placer:
         self.result.table_tokens = (first, max(claimed))
         self._report_unplaced([r for r in runs if r.first < max(claimed)])
 
-    def _take_row(self, anchor: Anchor, runs: list[Run], previous_end: int, next_begin: int) -> None:
+    def _take_row(self, anchor: Anchor, runs: list[Run], next_begin: int) -> None:
         want = len(anchor.block.columns)
         if self._take_cells(anchor, runs, want):
             return
         free = [r for r in runs if not r.claimed]
         inside = [r for r in free if anchor.begin < r.first and r.last < anchor.end]
-        after = [r for r in free if anchor.end < r.first < next_begin]
-        before = [r for r in free if previous_end < r.first and r.last < anchor.begin and r.alone]
         last_line = self.tokens[anchor.end].line
         flowing = last_line in self.flowing_lines
-        run = None
-        if len(inside) == 1:
-            run = inside[0]
-        elif after and after[0].line == last_line:
-            run = after[0]
-        elif flowing and after and after[0].alone and after[0].line == last_line + 1:
-            run = after[0]  # the figures on the line right below their label
-        elif flowing and before:
-            run = before[-1]  # printed just above a label that is vertically centred
-        elif flowing and after and after[0].alone:
-            run = after[0]
-        if run is not None and run not in inside and self._stacked(run, want):
+        # after the label: on its line, or (flowing text) on a line of figures alone just below it
+        after = [r for r in free if anchor.end < r.first < next_begin
+                 and (r.line == last_line or flowing and r.alone and r.line <= last_line + _NEAR)]
+        run = inside[0] if len(inside) == 1 else after[0] if after else None
+        if run is None or run in inside:
+            self._put(run, anchor.table, anchor.block, anchor.row)
+            return
+        if self._stacked(run, want):
             parts = run.split(self.tokens, want)
             runs[runs.index(run):runs.index(run) + 1] = parts
             run = parts[0]
+        if run.line != last_line and not self._adds_up(run, anchor.table, anchor.block, anchor.row):
+            run.claimed = True  # figures apart from the label that do not make a row of this table
+            self.result.problems.append(f"{_row_name(anchor.table, anchor.block, anchor.row)}：数字（{run.text()}）"
+                                        f"不在标签所在行，且总计与各项之和不符，无法确定属于这一行，未导入。")
+            return
         self._put(run, anchor.table, anchor.block, anchor.row)
+
+    def _adds_up(self, run: Run, table: Table, block: Block, row: Row) -> bool:
+        """A row of figures found apart from its label must at least add up: its 总计 is its parts' sum."""
+        values = run.fitted(len(block.columns))
+        if values is None:
+            return True  # refused anyway, with the count
+        row_values = {f"{table.key}.{row.key}.{c.key}": v or 0 for c, v in zip(block.columns, values)}
+        totals = [self.fmt.cells[k] for k in row_values if self.fmt.cells[k].is_total]
+        return all(row_values[t.key] == sum(row_values.get(p, 0) for p in t.total_of)
+                   for t in totals if all(p in row_values for p in t.total_of))
 
     def _stacked(self, run: Run, want: int) -> bool:
         """Several rows' figures one per line after a label: as many whole rows as the table is wide."""
@@ -170,6 +179,8 @@ class Placer:
             free = [r for r in runs if not r.claimed]
             for gap in gaps(block.rows, spans, free, len(block.columns), lower, upper):
                 pairs = by_order(gap)
+                if not all(self._adds_up(run, table, block, row) for row, run in pairs):
+                    pairs = []  # figures that do not make rows of this table: the order is not theirs
                 for row, run in pairs:
                     self._put(run, table, block, row)
                 if pairs:
