@@ -136,3 +136,46 @@ def traditional(text: str) -> str:
     from opencc_purepy import OpenCC
 
     return OpenCC("s2t").convert(text)
+
+
+# -- the 2019 layout (国办公开办函〔2019〕60号), written into a real report -------------------------------------
+
+TABLE2_2019 = """第二十条第（一）项
+信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量
+规章\t0\t0\t0
+规范性文件\t2\t2\t15
+第二十条第（五）项
+信息内容\t上一年项目数量\t本年增/减\t处理决定数量
+行政许可\t12\t-2\t340
+其他对外管理服务事项\t3\t0\t21
+第二十条第（六）项
+信息内容\t上一年项目数量\t本年增/减\t处理决定数量
+行政处罚\t25\t+1\t118
+行政强制\t4\t0\t6
+第二十条第（八）项
+信息内容\t上一年项目数量\t本年增/减
+行政事业性收费\t2\t0
+第二十条第（九）项
+信息内容\t采购项目数量\t采购总金额
+政府集中采购\t5\t36.8
+"""
+TABLE2_2019_FIGURES = {
+    "t2.regulation.made": 0, "t2.regulation.published": 0, "t2.regulation.public_total": 0,
+    "t2.normative.made": 2, "t2.normative.published": 2, "t2.normative.public_total": 15,
+    "t2.license.prev_items": 12, "t2.license.change": -2, "t2.license.decisions": 340,
+    "t2.other_service.prev_items": 3, "t2.other_service.change": 0, "t2.other_service.decisions": 21,
+    "t2.penalty.prev_items": 25, "t2.penalty.change": 1, "t2.penalty.decisions": 118,
+    "t2.coercion.prev_items": 4, "t2.coercion.change": 0, "t2.coercion.decisions": 6,
+    "t2.fee.prev_items": 2, "t2.fee.change": 0, "t2.procurement.items": 5, "t2.procurement.amount": 36.8,
+}
+
+
+def as_2019(text: str, year: int) -> str:
+    """鼓楼's report in the 2019 layout: its 表二 replaced, （六）其他处理 one row, dated ``year``."""
+    start = text.index("第二十条第（一）项")
+    end = text.index("三、收到和处理政府信息公开申请情况")
+    text = text[:start] + TABLE2_2019 + "\n" + text[end:]
+    lines = text.split("\n")
+    first = next(i for i, line in enumerate(lines) if line.startswith("(六) 其他处理"))
+    lines[first:first + 3] = ["(六) 其他处理\t\t0\t0\t0\t0\t0\t0\t0"]
+    return "\n".join(lines).replace("2023 年", f"{year} 年")

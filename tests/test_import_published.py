@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 
 from import_fixtures import report_parts, write_html
-from published_support import (GULOU, SHANGHAI, SHUYANG, ZAOZHUANG, as_markdown, blank_cells, label_then_figures,
+from published_support import (GULOU, SHANGHAI, SHUYANG, TABLE2_2019_FIGURES, ZAOZHUANG, as_2019, as_markdown,
+                               blank_cells, label_then_figures,
                                merge_blank_columns, merge_blank_run, one_per_line, replace_once, rewrite_rows,
                                set_row_cells, tab_rows, traditional, zeros_as)
 from xxgk.audit import audit_report
@@ -203,3 +204,19 @@ def test_the_2019_layout_in_a_2021_year_and_signed_changes(rules, tmp_path):
     assert result.report.form.values["t2.license.change"] == -4
     assert {f.instance_id for f in result.report.errors} == {"格式-年度"}
     assert any("表格标签属于2019年格式" in p for p in result.imported.problems)
+
+
+@pytest.mark.parametrize("year, errors", [(2020, set()), (2023, {"格式-年度"})])
+def test_a_real_report_in_the_2019_layout(year, errors, gulou, rules, tmp_path):
+    """Detected from its labels; signed 本年增/减 (−2, +1) kept; （六）其他处理 one row; in a 2021-format year
+    the format does not fit the year (格式-年度) and the import says so."""
+    text, expected = gulou
+    result = audited(tmp_path, "r.txt", as_2019(text, year), rules)
+    assert (result.report.form.format_id, result.imported.found["format"].source) == ("2019", "表格标签")
+    assert result.imported.year == year and result.imported.missing == []
+    assert {k: v for k, v in figures(result).items() if k.startswith("t2.")} == TABLE2_2019_FIGURES
+    assert {k: v for k, v in figures(result).items() if k.startswith(("t3.", "t4."))} == {
+        k: v for k, v in expected.items() if k.startswith(("t3.", "t4.")) and not k.startswith("t3.other_")} | {
+        f"t3.other.{c}": 0 for c in FMT.group("t3", "columns")}
+    assert {f.instance_id for f in result.report.errors} == errors
+    assert any("按表格标签导入" in p for p in result.imported.problems) == bool(errors)
