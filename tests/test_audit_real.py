@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from export_support import digest, faulty_values, write_report
-from published_support import (DATA, GULOU, HONGZE_2023, HONGZE_2024, HUAIAN, SECTION3, SHANGHAI, SHUYANG,
+from published_support import (GULOU, HONGZE_2023, HONGZE_2024, HUAIAN, SECTION3, SHANGHAI, SHUYANG,
                                ZAOZHUANG)
 from template_support import load, names
 from xxgk.cli import main

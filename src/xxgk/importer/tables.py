@@ -15,8 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..formats import Block, Format, Kind, Row, Table
-from .document import for_display, label_key
+from .document import label_key
 from .labels import Anchor, find_labels
+from .leftovers import missing_rows, row_name, text_before, unplaced
 from .rowfill import by_order, gaps, group_row, group_values
 from .runs import Run, find_runs, merge_adjacent
 from .tokens import Stream, Token, TokenKind
@@ -43,7 +44,7 @@ class Placer:
         # lines of unstructured text: only there may figures sit on a line apart from their label
         self.flowing_lines = {i for i, line in enumerate(lines) if not line.structured}
         self.result = Placement()
-        self.line_words: dict[int, str] | None = None  # label text per line, built when first needed
+        self.refused: set[tuple[str, str]] = set()  # (table, row) keys of rows whose figures were refused
         self.spans: dict[str, dict[str, tuple[int, int]]] = {}  # table key -> row key -> tokens of its figures
 
     def place(self) -> Placement:
@@ -73,10 +74,10 @@ class Placer:
         for table in self.fmt.tables:
             if not table.wide:
                 self._fill_gaps(table, runs, stop_token)
-        self._report_missing_rows()
+        self.result.problems += missing_rows(self.fmt, self.result.values, self.refused)
         claimed = [r.last for r in runs if r.claimed] + [a.end for a in self.anchors]
         self.result.table_tokens = (first, max(claimed))
-        self._report_unplaced([r for r in runs if r.first < max(claimed)])
+        self.result.problems += unplaced([r for r in runs if r.first < max(claimed)], self.tokens, self.lines)
 
     def _take_row(self, anchor: Anchor, runs: list[Run], next_begin: int) -> None:
         want = len(anchor.block.columns)
@@ -99,7 +100,8 @@ class Placer:
             run = parts[0]
         if run.line != last_line and not self._adds_up(run, anchor.table, anchor.block, anchor.row):
             run.claimed = True  # figures apart from the label that do not make a row of this table
-            self.result.problems.append(f"{_row_name(anchor.table, anchor.block, anchor.row)}：数字（{run.text()}）"
+            self.refused.add((anchor.table.key, anchor.row.key))
+            self.result.problems.append(f"{row_name(anchor.table, anchor.block, anchor.row)}：数字（{run.text()}）"
                                         f"不在标签所在行，且总计与各项之和不符，无法确定属于这一行，未导入。")
             return
         self._put(run, anchor.table, anchor.block, anchor.row)
@@ -219,8 +221,10 @@ class Placer:
 
     def _put(self, run: Run | None, table: Table, block: Block, row: Row) -> None:
         keys = [f"{table.key}.{row.key}.{c.key}" for c in block.columns]
-        if self._put_keys(run, keys, _row_name(table, block, row)):
+        if self._put_keys(run, keys, row_name(table, block, row)):
             self.spans.setdefault(table.key, {})[row.key] = (run.first, run.last)
+        elif run is not None:
+            self.refused.add((table.key, row.key))
 
     def _put_keys(self, run: Run | None, keys: list[str], name: str) -> bool:
         if run is None:
@@ -250,60 +254,11 @@ class Placer:
         self.result.notes.append(f"{self.fmt.cells[key].label}：原文为 {value:g} 元，已换算为 {converted:g} 万元。")
         return converted
 
-    def _report_missing_rows(self) -> None:
-        for table in self.fmt.tables:
-            for block in table.blocks:
-                if table.wide:
-                    continue
-                for row in block.rows:
-                    keys = [f"{table.key}.{row.key}.{c.key}" for c in block.columns]
-                    if not any(k in self.result.values for k in keys) and not self._refused(table, block, row):
-                        self.result.problems.append(f"{_row_name(table, block, row)}：原文中未找到这一行的数字，"
-                                                    f"其{len(keys)}个格未导入。")
-
-    def _refused(self, table: Table, block: Block, row: Row) -> bool:
-        return any(p.startswith(_row_name(table, block, row) + "：应有") for p in self.result.problems)
-
-    def _report_unplaced(self, runs: list[Run]) -> None:
-        for run in runs:
-            if run.claimed or not self._looks_tabular(run):
-                continue
-            before = self._text_before(run.first)
-            self.result.problems.append(
-                f"{self._where(run)}“{before}”之后的一组数字（{run.text()}）不属于本格式的任何一行，未导入。"
-            )
-
-    def _looks_tabular(self, run: Run) -> bool:
-        """Figures inside a sentence between the tables are prose, not an unplaced table row."""
-        if run.alone or run.line not in self.flowing_lines:
-            return True
-        if self.line_words is None:
-            self.line_words = {}
-            for token in self.tokens:
-                if token.kind is TokenKind.TEXT:
-                    self.line_words[token.line] = self.line_words.get(token.line, "") + token.text
-        words = self.line_words.get(run.line, "")
-        return len(words) <= 30 and "。" not in words
-
     def _text_before(self, index: int) -> str:
-        words: list[str] = []
-        for token in reversed(self.tokens[max(index - 200, 0):index]):
-            if token.kind is TokenKind.TEXT:
-                words.insert(0, token.text)
-                if len("".join(words)) >= 12:
-                    break
-        text = "".join(words).replace("\n", "")
-        return for_display(text[-20:]) if text else "表格开头"
+        return text_before(self.tokens, index)
 
     def _where(self, run: Run) -> str:
         return f"原文{self.lines[run.line].where}"
-
-
-def _row_name(table: Table, block: Block, row: Row) -> str:
-    prefix = f"表{table.number}"
-    if block.label:
-        prefix += f" {block.label}"
-    return f"{prefix}“{row.label}”"
 
 
 def place_tables(tokens: list[Token], stream: Stream, fmt: Format, lines, exact_cells: bool = False) -> Placement:
