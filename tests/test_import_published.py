@@ -149,11 +149,16 @@ AGENCY = "济宁市兖州区鼓楼街道办事处"
     ("2023 年政府信息公开\n工作年度报告", ("标题", "标题")),  # split over two lines
     ("二〇二三年政府信息公开工作年度报告", ("标题", "标题")),
     ("", ("首段", "统计期限")),  # no title: 本报告由…编制, 统计期限自 2023 年
-], ids=["spaces", "two-lines", "chinese-numerals", "none"])
+    (None, ("首段", "首段")),  # no title, no 统计期限: “现将…2023年度政务公开工作报告如下”
+], ids=["spaces", "two-lines", "chinese-numerals", "none", "first-paragraph-only"])
 def test_titles_of_every_shape(title, sources, gulou, rules, tmp_path):
     text, expected = gulou
     if not title:
         text = text.replace(AGENCY + "\n", "", 1)
+    if title is None:
+        title = ""
+        text = replace_once(text, "本报告所列数据的统计期限自 2023 年 1 月 1 日起至 2023 年 12 月 31 日止。",
+                            f"现将{AGENCY}2023年度政务公开工作报告如下。")
     result = audited(tmp_path, "r.txt", replace_once(text, TITLE, title), rules)
     same_as_published(result, expected)
     assert (result.imported.found["agency"].source, result.imported.found["year"].source) == sources

@@ -82,7 +82,8 @@ def _title(lines, texts, stop: int, cover: Cover) -> int | None:
                 continue
             agency = _agency(match.group("before")) or _agency(match.group("after"))
             if agency is None:
-                agency = next((_agency(t) for t in reversed(texts[max(i - 3, 0):i]) if t), None)
+                # the line above the title, if it names an agency (not a web page's navigation)
+                agency = next((a for t in reversed(texts[max(i - 3, 0):i]) if (a := _agency(t, strict=True))), None)
             where = lines[i][0]
             cover.years.append(Found(int(match.group("year")), "标题", where, text))
             if agency:
