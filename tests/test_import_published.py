@@ -12,7 +12,7 @@ import pytest
 
 from import_fixtures import report_parts, write_html
 from published_support import (GULOU, SHANGHAI, SHUYANG, TABLE2_2019_FIGURES, ZAOZHUANG, as_2019, as_markdown,
-                               blank_cells, label_then_figures,
+                               blank_cells, label_then_figures, shanghai_2019_html,
                                merge_blank_columns, merge_blank_run, one_per_line, replace_once, rewrite_rows,
                                set_row_cells, tab_rows, traditional, zeros_as)
 from xxgk.audit import audit_report
@@ -225,3 +225,21 @@ def test_a_real_report_in_the_2019_layout(year, errors, gulou, rules, tmp_path):
         f"t3.other.{c}": 0 for c in FMT.group("t3", "columns")}
     assert {f.instance_id for f in result.report.errors} == errors
     assert any("按表格标签导入" in p for p in result.imported.problems) == bool(errors)
+
+
+def test_a_2019_web_page_whose_totals_are_left_blank(rules, tmp_path):
+    """上海市人民政府办公厅 2019 as its page prints it: each 总计 left blank over parts that are not 0 is
+    one finding naming its row (and stands in as the parts' sum for the other checks, which then pass);
+    表四's trailing blank cells keep their columns; the text's compound figures that disagree are warnings."""
+    result = audited(tmp_path, "sh2019.html", shanghai_2019_html(), rules)
+    values = result.report.form.values
+    assert (result.report.form.format_id, result.imported.agency, result.imported.year) == (
+        "2019", "上海市人民政府办公厅", 2019)
+    blank_totals = {"public", "partial", "deny_secret", "deny_internal", "deny_process", "deny_query", "unable_no_info",
+                    "unable_create", "unable_unclear", "reject_complaint", "reject_repeat"}
+    assert {f.instance_id for f in result.report.errors} == {f"原文留空@t3.{r}.total" for r in blank_totals}
+    assert {(f.rule_id, f.actual, f.expected) for f in result.report.warnings} == {
+        ("叙述-一致", "258", "275"), ("叙述-一致", "265", "337")}
+    assert values["t3.public.total"] == 272 and values["t3.total.total"] == 805
+    assert [values[f"t4.{r}.total"] for r in ("review", "direct", "after")] == [7, 9, 0]
+    assert (values["t2.procurement.amount"], values["t2.regulation.public_total"]) == (251000, 524)

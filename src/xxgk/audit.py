@@ -72,7 +72,8 @@ def audit_report(path: str | os.PathLike, ruleset: RuleSet, format_id: str | Non
     # A cell the import could not place is one 导入-缺失 finding per row, not one 数值 finding per cell.
     judged = [_with_derived(f, published) for f in ruleset.validate(form).findings
               if not (f.cells and set(f.cells) <= missing)]
-    narrative = imported.year_findings + check_statements(imported.statements, get_format(form.format_id), form.values)
+    known = {k: v for k, v in form.values.items() if k not in missing}  # a statement on a cell not imported: skipped
+    narrative = imported.year_findings + check_statements(imported.statements, get_format(form.format_id), known)
     findings = judged + published.findings + missing_findings(imported, published.missing) + narrative
     return AuditResult(path, report=Report(form, findings), imported=imported, published=published)
 

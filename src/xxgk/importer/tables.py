@@ -147,6 +147,8 @@ class Placer:
 
     def _take_wide(self, anchor: Anchor, runs: list[Run], next_begin: int) -> None:
         keys = [k for k, cell in self.fmt.cells.items() if cell.table is anchor.table]
+        if self._take_wide_cells(anchor, runs, keys, next_begin):
+            return
         free = merge_adjacent([r for r in runs if not r.claimed], len(keys))
         after = [r for r in free if anchor.end < r.first < next_begin]
         if (not after or len(after[0].values) != len(keys)) and self._take_wide_rows(anchor.table, runs, next_begin):
@@ -158,6 +160,26 @@ class Placer:
             for run in runs:
                 if after[0].first <= run.first <= after[0].last:
                     run.claimed = True
+
+    def _take_wide_cells(self, anchor: Anchor, runs: list[Run], keys: list[str], next_begin: int) -> bool:
+        """Table 四 as a table row: the first row of figures after the headers, blank cells included."""
+        lines = sorted({t.line for t in self.tokens[anchor.end + 1:next_begin] if t.kind is not TokenKind.TEXT})
+        line = lines[0] if lines else None
+        if line is None or not self.lines[line].exact:
+            return False
+        cells = [t for t in self.tokens[anchor.end + 1:next_begin] if t.line == line]
+        if any(t.kind is TokenKind.TEXT for t in cells):
+            return False
+        while len(cells) > len(keys) and cells[-1].kind is TokenKind.EMPTY:
+            cells.pop()
+        if len(cells) != len(keys) or all(t.kind is TokenKind.EMPTY for t in cells):
+            return False
+        for run in runs:
+            if run.line == line:
+                run.claimed = True
+        first = self.tokens.index(cells[0], anchor.end + 1)
+        row = Run(first, first + len(cells) - 1, line, [t.value for t in cells], True, [t.unit for t in cells])
+        return self._put_keys(row, keys, f"表{anchor.table.number}")
 
     def _take_wide_rows(self, table: Table, runs: list[Run], next_begin: int) -> bool:
         """Table 四 printed as one line per part (行政复议 / 未经复议直接起诉 / 复议后起诉), each with its
