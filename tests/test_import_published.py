@@ -8,6 +8,8 @@ other shapes; compound narrative figures; rows lost in extraction that the table
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from import_fixtures import report_parts, write_html
@@ -243,3 +245,14 @@ def test_a_2019_web_page_whose_totals_are_left_blank(rules, tmp_path):
     assert values["t3.public.total"] == 272 and values["t3.total.total"] == 805
     assert [values[f"t4.{r}.total"] for r in ("review", "direct", "after")] == [7, 9, 0]
     assert (values["t2.procurement.amount"], values["t2.regulation.public_total"]) == (251000, 524)
+
+
+def test_a_report_whose_tables_are_all_blank_is_audited_not_refused(shuyang, rules, tmp_path):
+    """Every figure cell left blank (an office with nothing to report): three tables of zeros, noted."""
+    html, _ = shuyang
+    start, end = html.index("二、主动公开政府信息情况"), html.index("五、存在的主要问题")
+    html = html[:start] + re.sub(r">\s*\d+\s*<", "><", html[start:end]) + html[end:]
+    result = audited(tmp_path, "blank.html", html, rules)
+    assert result.imported.missing == [] and result.imported.tables == ["t2", "t3", "t4"]
+    assert set(figures(result).values()) == {0} and found(result) == {"叙述-一致:新收申请:t3.new.total:26"}
+    assert result.report.form.problems[0] == "原文留空 200 格，按 0 计（表二 10 格、表三 175 格、表四 15 格）。"

@@ -63,7 +63,7 @@ def audit_report(path: str | os.PathLike, ruleset: RuleSet, format_id: str | Non
         return AuditResult(path, error=err if isinstance(err, ReadError) else ReadError(str(path), "import", str(err)))
     except Exception as err:  # noqa: BLE001 -- one odd file must not end a batch of hundreds
         return AuditResult(path, error=ReadError(str(path), "failed", UNEXPECTED.format(kind=type(err).__name__)))
-    if not placed_figures(imported):
+    if not holds_tables(imported):
         return AuditResult(path, error=ReadError(str(path), "no_tables", NO_TABLES))
     published = published_form(imported, ruleset)
     form = published.form
@@ -83,6 +83,11 @@ def _with_derived(finding: Finding, published: Published) -> Finding:
     if not derived:
         return finding
     return replace(finding, message=f"{finding.message}（其中 {len(derived)} 格为推算值，原文未印）")
+
+
+def holds_tables(imported: ImportResult) -> bool:
+    """A row of the form was found with its cells: figures, or blanks (a table of nothing but blanks)."""
+    return bool(placed_figures(imported) or imported.blanks)
 
 
 def placed_figures(imported: ImportResult) -> int:

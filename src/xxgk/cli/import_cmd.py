@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..audit import NO_TABLES, describe_cells, placed_figures
+from ..audit import NO_TABLES, describe_cells, holds_tables, placed_figures
 from ..formats import FORMATS, get_format
 from ..importer import ImportResult, import_report
 from ..importer.workbook import WORKBOOK_SUFFIX, default_workbook_path, write_import_workbook
@@ -34,7 +34,7 @@ def command(report: Path, output: Path | None, format_id: str | None, force: boo
     """
     target = _target(report, output, force)
     result = import_report(report, format_id=format_id)
-    if not placed_figures(result):
+    if not holds_tables(result):
         fail(f"{report}：{NO_TABLES}未生成工作簿。")
     ruleset = _rules()
     published = published_form(result, ruleset)

@@ -77,7 +77,7 @@ class _Walker:
         self.tables += 1
         rows = [[_cell(tc) for tc in tr.iter(f"{W}tc")] for tr in tbl.iter(f"{W}tr")]
         for index, cells in enumerate(grid_rows(rows), 1):
-            if any(c.strip() for c in cells):
+            if len(cells) > 1 or any(c.strip() for c in cells):  # a row of blanks is a row of the table
                 self.lines.append(Line(cells, f"第{self.tables}个表格第{index}行", True, exact=True))
 
 

@@ -113,7 +113,7 @@ class _Walker:
         rows = [[_cell(td) for td in tr if isinstance(td.tag, str) and td.tag in ("td", "th")]
                 for tr in table.iter("tr")]
         for index, cells in enumerate(grid_rows(rows), 1):
-            if any(c.strip() for c in cells):
+            if len(cells) > 1 or any(c.strip() for c in cells):  # a row of blanks is a row of the table
                 self.lines.append(Line(cells, f"第{self.tables}个表格第{index}行", True, exact=True))
 
 

@@ -162,17 +162,21 @@ class Placer:
                     run.claimed = True
 
     def _take_wide_cells(self, anchor: Anchor, runs: list[Run], keys: list[str], next_begin: int) -> bool:
-        """Table 四 as a table row: the first row of figures after the headers, blank cells included."""
-        lines = sorted({t.line for t in self.tokens[anchor.end + 1:next_begin] if t.kind is not TokenKind.TEXT})
-        line = lines[0] if lines else None
-        if line is None or not self.lines[line].exact:
+        """Table 四 as a table row: the first row of figures after the headers (else the first row of
+        blanks), blank cells included."""
+        after = self.tokens[anchor.end + 1:next_begin]
+        text_lines = {t.line for t in after if t.kind is TokenKind.TEXT}
+        rows = sorted({t.line for t in after if t.line not in text_lines and self.lines[t.line].exact})
+        with_figures = [r for r in rows if any(t.kind is TokenKind.VALUE for t in after if t.line == r)]
+        line = (with_figures or rows or [None])[0]
+        if line is None:
             return False
         cells = [t for t in self.tokens[anchor.end + 1:next_begin] if t.line == line]
         if any(t.kind is TokenKind.TEXT for t in cells):
             return False
         while len(cells) > len(keys) and cells[-1].kind is TokenKind.EMPTY:
             cells.pop()
-        if len(cells) != len(keys) or all(t.kind is TokenKind.EMPTY for t in cells):
+        if len(cells) != len(keys):
             return False
         for run in runs:
             if run.line == line:
