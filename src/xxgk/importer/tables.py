@@ -164,25 +164,27 @@ class Placer:
     def _take_wide_cells(self, anchor: Anchor, runs: list[Run], keys: list[str], next_begin: int) -> bool:
         """Table 四 as a table row: the first row of figures after the headers (else the first row of
         blanks), blank cells included."""
-        after = self.tokens[anchor.end + 1:next_begin]
-        text_lines = {t.line for t in after if t.kind is TokenKind.TEXT}
-        rows = sorted({t.line for t in after if t.line not in text_lines and self.lines[t.line].exact})
-        with_figures = [r for r in rows if any(t.kind is TokenKind.VALUE for t in after if t.line == r)]
-        line = (with_figures or rows or [None])[0]
+        after = range(anchor.end + 1, next_begin)
+        text_lines = {self.tokens[i].line for i in after if self.tokens[i].kind is TokenKind.TEXT}
+        by_line: dict[int, list[int]] = {}
+        for i in after:
+            line = self.tokens[i].line
+            if line not in text_lines and self.lines[line].exact:
+                by_line.setdefault(line, []).append(i)
+        with_figures = [n for n, idx in by_line.items() if any(self.tokens[i].kind is TokenKind.VALUE for i in idx)]
+        line = (with_figures or list(by_line) or [None])[0]
         if line is None:
             return False
-        cells = [t for t in self.tokens[anchor.end + 1:next_begin] if t.line == line]
-        if any(t.kind is TokenKind.TEXT for t in cells):
-            return False
-        while len(cells) > len(keys) and cells[-1].kind is TokenKind.EMPTY:
+        cells = by_line[line]
+        while len(cells) > len(keys) and self.tokens[cells[-1]].kind is TokenKind.EMPTY:
             cells.pop()
         if len(cells) != len(keys):
             return False
         for run in runs:
             if run.line == line:
                 run.claimed = True
-        first = self.tokens.index(cells[0], anchor.end + 1)
-        row = Run(first, first + len(cells) - 1, line, [t.value for t in cells], True, [t.unit for t in cells])
+        row = Run(cells[0], cells[-1], line, [self.tokens[i].value for i in cells], True,
+                  [self.tokens[i].unit for i in cells])
         return self._put_keys(row, keys, f"表{anchor.table.number}")
 
     def _take_wide_rows(self, table: Table, runs: list[Run], next_begin: int) -> bool:
