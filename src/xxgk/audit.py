@@ -101,8 +101,9 @@ def missing_findings(imported: ImportResult, missing: Sequence[str] | None = Non
     fmt = get_format(imported.format_id)
     findings = []
     for label, keys in cell_rows(imported.missing if missing is None else missing, fmt):
+        row = keys[0] if keys[0] in fmt.cover_fields else keys[0].rsplit(".", 1)[0]  # cover.year; t3.new
         findings.append(Finding(
-            rule_id=MISSING_RULE, severity="warning", instance_id=f"{MISSING_RULE}@{keys[0].rsplit('.', 1)[0]}",
+            rule_id=MISSING_RULE, severity="warning", instance_id=f"{MISSING_RULE}@{row}",
             message=f"{len(keys)} 格未能从原文导入，请对照原文核实",
             cells=tuple(keys), location=label, actual="未导入"))
     return findings
