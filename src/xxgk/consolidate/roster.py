@@ -1,14 +1,20 @@
 """The district's roster of agencies (名单): who should report.
 
 A .csv (UTF-8, UTF-8 with BOM or GB18030) or a workbook (.xlsx/.xlsm/.xls/.ods,
-read with python-calamine). The names are in the column headed 单位名称 (or
-单位 / 名称 / 机关名称 / 部门名称), else in the first column; a column headed
-统一社会信用代码 is used to match agencies that renamed themselves.
+read with python-calamine; its first sheet). Columns are found by their
+headings, in any of the first rows (a title may stand above the table): the
+names under 单位名称 or a heading like it (单位全称, 机构名称, 部门名称, 名称,
+…名称 …), the credit codes under 统一社会信用代码 (信用代码 …). A roster of
+one column needs no heading; any other roster without a name heading is
+refused with a message naming the headings it has — never guessed (a 序号
+column is not a list of names).
 """
 from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,11 +22,16 @@ from ..errors import ReadError
 from ..readers.safezip import SafeArchive
 from .identity import name_key, text_of
 
-NAME_HEADERS = ("单位名称", "单位", "名称", "机关名称", "部门名称")
-CODE_HEADERS = ("统一社会信用代码", "信用代码")
+# Headings of the name column, the most telling first; a heading ending in 名称 or 全称 also counts.
+NAME_HEADINGS = ("单位名称", "单位全称", "机构名称", "机构全称", "机关名称", "机关全称", "部门名称", "部门全称",
+                 "报送单位", "填报单位", "单位", "机构", "机关", "部门", "名称", "全称")
+NAME_ENDINGS = ("名称", "全称")
+CODE_HEADINGS = ("统一社会信用代码", "社会信用代码", "信用代码", "统一代码")
+HEADING_ROWS = 10  # a heading is looked for in this many first rows
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 MAX_ROSTER_BYTES = 20 * 1024 * 1024
+_DECORATION = re.compile(r"\(.*?\)|\[.*?\]|【.*?】|[*※:：]")
 
 
 @dataclass(frozen=True)
@@ -37,9 +48,9 @@ def read_roster(path: Path) -> list[RosterEntry]:
     if path.stat().st_size > MAX_ROSTER_BYTES:
         raise ReadError(str(path), "too_large", "名单文件过大，不像是单位名单")
     rows = _workbook_rows(path) if path.suffix.lower() in WORKBOOK_SUFFIXES else _csv_rows(path)
-    entries = _entries(rows)
+    entries = _entries(str(path), rows)
     if not entries:
-        raise ReadError(str(path), "empty", "名单中没有找到任何单位名称（应在“单位名称”列或第一列）")
+        raise ReadError(str(path), "empty", "名单中没有找到任何单位名称（应在“单位名称”列下）")
     return entries
 
 
@@ -51,7 +62,12 @@ def _csv_rows(path: Path) -> list[list[str]]:
         except UnicodeDecodeError:
             continue
         dialect = csv.excel_tab if text.count("\t") > text.count(",") else csv.excel
-        return [row for row in csv.reader(io.StringIO(text), dialect)]
+        reader = csv.reader(io.StringIO(text), dialect)
+        try:
+            return list(reader)
+        except csv.Error:  # a field past csv's limit: in a roster, a quote left open swallowing the rest
+            raise ReadError(str(path), "damaged", f"名单第 {reader.line_num} 行附近无法按 CSV 读取：某一格内容过长，"
+                            "多半是有一个引号（\"）没有配对。请在 Excel 中打开检查后另存为 CSV") from None
     raise ReadError(str(path), "encoding", "名单文件的文字编码无法识别，请另存为 UTF-8 或 GB18030 编码的 CSV 文件")
 
 
@@ -68,16 +84,39 @@ def _workbook_rows(path: Path) -> list[list[str]]:
     return [[text_of(value) for value in row] for row in rows]
 
 
-def _entries(rows: list[list[str]]) -> list[RosterEntry]:
+def heading_key(text: str) -> str:
+    """A column heading as compared: NFKC, no spaces, no bracketed remark or star (单位名称（全称）*)."""
+    return _DECORATION.sub("", name_key(unicodedata.normalize("NFKC", text)))
+
+
+def name_column(headings: list[str]) -> int | None:
+    """The column holding agency names, by its heading, or None."""
+    keys = [heading_key(h) for h in headings]
+    for wanted in NAME_HEADINGS:
+        if wanted in keys:
+            return keys.index(wanted)
+    return next((i for i, key in enumerate(keys)
+                 if key.endswith(NAME_ENDINGS) and "简称" not in key and "代码" not in key), None)
+
+
+def code_column(headings: list[str]) -> int | None:
+    keys = [heading_key(h) for h in headings]
+    return next((i for i, key in enumerate(keys) if any(wanted in key for wanted in CODE_HEADINGS)), None)
+
+
+def _entries(path: str, rows: list[list[str]]) -> list[RosterEntry]:
     rows = [[str(c).strip() for c in row] for row in rows if any(str(c).strip() for c in row)]
     if not rows:
         return []
-    name_col, code_col, body = 0, None, rows
-    header = rows[0]
-    named = [i for i, cell in enumerate(header) if cell in NAME_HEADERS]
-    if named:
-        name_col, body = named[0], rows[1:]
-        code_col = next((i for i, cell in enumerate(header) if cell in CODE_HEADERS), None)
+    heading = next((i for i, row in enumerate(rows[:HEADING_ROWS]) if name_column(row) is not None), None)
+    if heading is not None:
+        name_col, code_col, body = name_column(rows[heading]), code_column(rows[heading]), rows[heading + 1:]
+    elif _one_column(rows) is not None:  # a bare list of names
+        name_col, code_col, body = _one_column(rows), None, rows
+    else:
+        shown = "、".join(f"“{h}”" for h in rows[0] if h) or "（空）"
+        raise ReadError(path, "no_name_column", f"名单中找不到单位名称所在的列。第一行为 {shown[:200]}；请把单位名称"
+                        f"所在列的标题写为“单位名称”（也可用单位全称、机构名称、部门名称、名称等）")
     entries, seen = [], set()
     for row in body:
         name = row[name_col] if name_col < len(row) else ""
@@ -86,3 +125,9 @@ def _entries(rows: list[list[str]]) -> list[RosterEntry]:
             seen.add(name_key(name))
             entries.append(RosterEntry(name, code))
     return entries
+
+
+def _one_column(rows: list[list[str]]) -> int | None:
+    """The only column holding anything, when there is one: a roster that is just names."""
+    used = {i for row in rows for i, cell in enumerate(row) if cell}
+    return used.pop() if len(used) == 1 else None
