@@ -108,8 +108,9 @@ def test_detail_reads_back_with_pandas(district):
     submissions, output, _, _ = district
     frame = pd.read_excel(output, sheet_name="分单位明细", engine="openpyxl")
     fmt = get_format("2021")
-    assert list(frame.columns[:5]) == ["单位名称", "统一社会信用代码", "报告年度", "状态", "文件"]
-    assert list(frame.columns[5:]) == [cell.label for cell in fmt.cells.values()]
+    assert list(frame.columns[:6]) == ["单位名称", "区", "统一社会信用代码", "报告年度", "状态", "文件"]
+    assert frame["区"].isna().all()  # agencies' own workbooks: no district summary in between
+    assert list(frame.columns[6:]) == [cell.label for cell in fmt.cells.values()]
     assert sorted(frame["文件"]) == sorted(f.path.name for f in submissions.included())
     for sample in submissions.included():
         row = frame[frame["文件"] == sample.path.name].iloc[0]

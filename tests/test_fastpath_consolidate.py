@@ -23,7 +23,7 @@ from consolidate_support import HOSTILE, YEAR, build, named_values
 from xxgk.consolidate import consolidate, read_entry
 from xxgk.consolidate.identity import text_of
 from xxgk.consolidate.gather import FrozenValues, read_entries, sum_forms
-from xxgk.consolidate.labels import SHEET_DETAIL
+from xxgk.consolidate.labels import COL_FILE, DETAIL_FIXED, SHEET_DETAIL
 from xxgk.consolidate.sums import sum_values
 from xxgk.formats import get_format
 from xxgk.parallel import MIN_PARALLEL
@@ -76,19 +76,20 @@ def detail_rows(summary: Path) -> list[list]:
 def test_detail_rows_are_the_inputs_figures(folder, summary):
     rows = detail_rows(summary)
     header, body = rows[0], rows[1:]
-    files = {row[4]: row for row in body}
+    file, first = DETAIL_FIXED.index(COL_FILE), len(DETAIL_FIXED)
+    files = {row[file]: row for row in body}
     assert len(body) == AGENCIES and "dup.xlsx" in files and "007.xlsx" not in files
-    assert list(header[5:]) == [cell.label for cell in F2021.cells.values()]
+    assert list(header[first:]) == [cell.label for cell in F2021.cells.values()]
     for name, row in files.items():
         form = read_workbook(folder / name)
         assert row[0] == text_of(form.values["cover.agency"])
-        for key, value in zip(F2021.cells, row[5:]):
+        for key, value in zip(F2021.cells, row[first:]):
             expected = form.values[key]
             assert value == ("" if expected is None else expected), (name, key)
     numbers = openpyxl.load_workbook(summary)[SHEET_DETAIL]  # a second, independent reader for the figures
     for row in numbers.iter_rows(min_row=2, values_only=True):
-        named = named_values(folder / row[4])
-        assert list(row[5:]) == [named[f"xxgk_{key.replace('.', '_')}"] for key in F2021.cells]
+        named = named_values(folder / row[file])
+        assert list(row[first:]) == [named[f"xxgk_{key.replace('.', '_')}"] for key in F2021.cells]
 
 
 def test_detail_sheet_holds_no_formula_and_the_right_dimension(summary):

@@ -1,6 +1,7 @@
 """A folder of sample agency workbooks, as a district office receives them.
 
-Most are fine; some have errors, one has a warning (a fee typed in 元, not 万元),
+Each is the template as clerks get it, live checks included (``live_checks=False``
+leaves them out: five times quicker, for tests that only need the figures). Most are fine; some have errors, one has a warning (a fee typed in 元, not 万元),
 one agency sent two versions, one typed the wrong year, one used the old 2019
 format, one file is damaged. Used by ``xxgk demo`` and by tests.
 """
@@ -27,10 +28,9 @@ class SampleFile:
 
 
 def write_sample_folder(folder: Path, year: int = DEMO_YEAR, agencies: int = 12,
-                        seed: int = 2026) -> list[SampleFile]:
+                        seed: int = 2026, live_checks: bool = True) -> list[SampleFile]:
     """Write agency workbooks into ``folder``; return what each one is."""
-    from .template import build_workbook
-
+    build = _Builder(live_checks)
     folder.mkdir(parents=True, exist_ok=True)
     fmt = get_format("2021")
     rng = random.Random(seed)
@@ -44,38 +44,52 @@ def write_sample_folder(folder: Path, year: int = DEMO_YEAR, agencies: int = 12,
         elif index == WARNING_INDEX:
             values["t2.fee.amount"], status = IMPLAUSIBLE_WAN, "有警告"
         path = folder / f"{index + 1:02d}_{agency}.xlsx"
-        build_workbook(path, fmt, values=values)
+        build(path, fmt, values=values)
         files.append(SampleFile(path, agency, status))
     files[0] = SampleFile(files[0].path, files[0].agency, "重复（已被替代）")  # a newer version follows
-    files += _awkward_files(folder, fmt, names, year, seed)
+    files += _awkward_files(folder, fmt, names, year, seed, build)
     return files
 
 
-def _awkward_files(folder: Path, fmt, names: list[str], year: int, seed: int) -> list[SampleFile]:
-    from .template import build_workbook
+class _Builder:
+    """``template.build_workbook`` with the format's live checks (compiled once per format), or without."""
 
+    def __init__(self, live_checks: bool):
+        self.live_checks = live_checks
+        self.checks: dict[str, list] = {}
+
+    def __call__(self, path: Path, fmt, values: dict) -> None:
+        from .rules import live_checks_for, load_rules
+        from .template import build_workbook
+
+        if self.live_checks and fmt.id not in self.checks:
+            self.checks[fmt.id] = live_checks_for(fmt, load_rules())
+        build_workbook(path, fmt, values=values, live_checks=self.checks.get(fmt.id, ()))
+
+
+def _awkward_files(folder: Path, fmt, names: list[str], year: int, seed: int, build) -> list[SampleFile]:
     awkward = []
     # the same agency again, filled a day later: it replaces the first one
     first = names[0]
     values = agency_values(fmt, first, year, seed + 100)
     values["cover.date"] = f"{year + 1}-01-28"
     path = folder / f"{first}（修改版）.xlsx"
-    build_workbook(path, fmt, values=values)
+    build(path, fmt, values=values)
     awkward.append(SampleFile(path, first, "通过"))
     # a report for the wrong year
     agency = "示例区档案馆"
     path = folder / f"{agency}.xlsx"
-    build_workbook(path, fmt, values=agency_values(fmt, agency, year - 1, seed + 101))
+    build(path, fmt, values=agency_values(fmt, agency, year - 1, seed + 101))
     awkward.append(SampleFile(path, agency, "年度不符"))
     # the old 2019 form filled in for this year
     agency = "示例区林业局"
     old = get_format("2019")
     path = folder / f"{agency}（旧模板）.xlsx"
-    build_workbook(path, old, values=agency_values(old, agency, year, seed + 103))
+    build(path, old, values=agency_values(old, agency, year, seed + 103))
     awkward.append(SampleFile(path, agency, "格式不符"))
     # a damaged file: the mail client cut it short
     good = folder / ".tmp_damaged.xlsx"
-    build_workbook(good, fmt, values=agency_values(fmt, "示例区信访局", year, seed + 102))
+    build(good, fmt, values=agency_values(fmt, "示例区信访局", year, seed + 102))
     data = good.read_bytes()
     good.unlink()
     path = folder / "示例区信访局.xlsx"

@@ -35,6 +35,7 @@ class FormData:
     explanations: dict[str, str] = field(default_factory=dict)  # instance id -> 说明
     addresses: dict[str, str] = field(default_factory=dict)  # key -> "表三!D5"
     problems: list[str] = field(default_factory=list)  # reader remarks (Chinese), not rule findings
+    sheets: tuple[str, ...] = ()  # the workbook's sheet names, in order (a summary has sheets of its own)
 
 
 @dataclass(frozen=True)

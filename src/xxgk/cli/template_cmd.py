@@ -1,4 +1,4 @@
-"""``xxgk template``: build the locked, self-checking template workbook."""
+"""``xxgk template``: build the locked, self-checking template workbook, or hand it out prefilled."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,6 +10,7 @@ from ..model import LiveCheck
 from .common import fail, friendly_errors
 
 DEFAULT_OUTPUT = "workbook_template.xlsx"
+DEFAULT_FOLDER = "下发"
 
 
 def live_checks(fmt: Format) -> list[LiveCheck]:
@@ -33,19 +34,37 @@ def build_template(output: str | Path, format_id: str = DEFAULT_FORMAT) -> tuple
 
 
 @click.command("template")
-@click.option("--format", "format_id", default=DEFAULT_FORMAT, show_default=True, metavar="2021|2019",
-              help="报告格式：2021（国办公开办函〔2021〕30号）或 2019（〔2019〕60号）。")
-@click.option("-o", "--output", default=DEFAULT_OUTPUT, show_default=True, metavar="FILE",
-              help="输出的模板文件（.xlsx；带 --macros 时为 .xlsm）。")
+@click.option("--format", "format_id", default=None, metavar="2021|2019",
+              help="报告格式：2021（国办公开办函〔2021〕30号）或 2019（〔2019〕60号）。默认 2021；按名单生成时默认按年度选择。")
+@click.option("-o", "--output", default=None, metavar="FILE|文件夹",
+              help=f"输出的模板文件（默认 {DEFAULT_OUTPUT}；带 --macros 时为 .xlsm）；按名单生成时为文件夹（默认 {DEFAULT_FOLDER}）。")
 @click.option("--macros", is_flag=True,
               help="生成带“校验/清除标记”按钮的 .xlsm 模板（填报人电脑需安装 Python、xxgk、xlwings）。")
+@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), metavar="名单.xlsx|.csv",
+              help="按单位名单下发：每个单位一个工作簿，已填好单位名称、统一社会信用代码和报告年度。")
+@click.option("--previous", type=click.Path(path_type=Path), metavar="上年汇总.xlsx|文件夹",
+              help="上年汇总表或上年各单位报表所在文件夹：按各单位上年“结转下年度继续办理”预填本年“上年结转”（仍可修改）。")
+@click.option("--year", type=click.IntRange(2000, 2100), help="报告年度（按名单生成时）；默认为上一个日历年。")
+@click.option("--zip", "archive", is_flag=True, help="另把生成的工作簿打包为“文件夹名.zip”，便于邮件发送。")
+@click.option("--force", is_flag=True, help="输出位置已有同名文件时覆盖（名单和上年报表本身永不覆盖）。")
 @friendly_errors
-def command(format_id: str, output: str, macros: bool) -> None:
-    """生成填报模板：锁定的表格、数据有效性和实时校验。"""
+def command(format_id, output, macros, roster, previous, year, archive, force) -> None:
+    """生成填报模板：锁定的表格、数据有效性和实时校验；或按单位名单逐个生成预填的工作簿。
+
+    \b
+    例：xxgk template --roster 名单.xlsx --previous 上年汇总.xlsx -o 下发 --zip
+    """
+    if roster is not None:
+        if macros:
+            fail("--roster 生成的是不带宏的 .xlsx 工作簿，不能与 --macros 一起使用。")
+        hand_out(roster, Path(output or DEFAULT_FOLDER), year, previous, format_id, archive, force)
+        return
+    if previous is not None or year is not None or archive:
+        fail("--previous、--year、--zip 只在按名单生成（--roster）时使用。")
+    format_id = format_id or DEFAULT_FORMAT
     if format_id not in FORMATS:
         fail(f"未知的报告格式“{format_id}”，可选：{'、'.join(FORMATS)}。")
-    if macros and output == DEFAULT_OUTPUT:
-        output = str(Path(DEFAULT_OUTPUT).with_suffix(".xlsm"))
+    output = output or (str(Path(DEFAULT_OUTPUT).with_suffix(".xlsm")) if macros else DEFAULT_OUTPUT)
     suffix = ".xlsm" if macros else ".xlsx"
     if Path(output).suffix.lower() != suffix:
         fail(f"{output}：{'带按钮的' if macros else ''}模板文件名必须以 {suffix} 结尾。")
@@ -56,3 +75,34 @@ def command(format_id: str, output: str, macros: bool) -> None:
     else:
         fmt, count = build_template(output, format_id)
     click.echo(f"已生成模板：{output}（格式 {fmt.id}，{fmt.document}，{count} 项实时校验）")
+
+
+def hand_out(roster: Path, folder: Path, year, previous, format_id, archive: bool, force: bool) -> None:
+    from ..handout import hand_out as write_all
+    from ..rules import RulesError, load_rules
+
+    if format_id is not None and format_id not in FORMATS:
+        fail(f"未知的报告格式“{format_id}”，可选：{'、'.join(FORMATS)}。")
+    try:
+        ruleset = load_rules()
+    except RulesError as err:
+        fail("规则文件有误，无法生成实时校验：\n" + "\n".join(err.problems))
+    with click.progressbar(length=0, label="生成工作簿", file=click.get_text_stream("stderr")) as bar:
+        def advance(done: int, total: int, _agency: str) -> None:
+            bar.length = total
+            bar.update(1)
+
+        result = write_all(roster, folder, year=year, previous=previous, format_id=format_id, archive=archive,
+                           force=force, ruleset=ruleset, progress=advance)
+    carried = sum(1 for w in result.workbooks if w.carried)
+    for item in result.workbooks:
+        click.echo(f"  {item.path.name}：{item.note}" if previous is not None else f"  {item.path.name}")
+    if result.previous_years and result.previous_years != [result.year - 1]:
+        years = "、".join(map(str, result.previous_years))
+        click.echo(f"注意：上年报表的报告年度为 {years}，不是 {result.year - 1} 年度，请确认 --previous 是否选对。")
+    if result.not_on_roster:
+        click.echo(f"上年报送、但不在名单中的单位 {len(result.not_on_roster)} 个：{'、'.join(result.not_on_roster)}")
+    click.echo(f"已在 {result.folder} 生成 {len(result.workbooks)} 个工作簿（{result.year} 年度，{result.format_id} 版格式"
+               + (f"，{carried} 个已预填上年结转" if previous is not None else "") + "）")
+    if result.archive is not None:
+        click.echo(f"已打包：{result.archive}")

@@ -106,6 +106,7 @@ def read_entries(files: Sequence[Path], ruleset: RuleSet, progress: Progress | N
             form = entry.form
             form.addresses = shared[form.addresses]
             form.formulas = shared[form.formulas]
+            form.sheets = shared[form.sheets]
             form.values = spool.add(form.values)
         entries.append(entry)
         if progress is not None:
@@ -146,6 +147,7 @@ def _read_one(path: Path, notes_always: bool = False) -> tuple[Entry, dict]:
         form.values = pack(form.format_id, form.values)
         form.addresses = _token(form.addresses, sent)
         form.formulas = _token(form.formulas, sent)
+        form.sheets = _token(form.sheets, sent)
     return entry, sent
 
 

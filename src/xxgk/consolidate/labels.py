@@ -12,10 +12,11 @@ SHEET_DETAIL = "分单位明细"
 SHEET_FINDINGS = "问题清单"
 
 COL_AGENCY = "单位名称"
+COL_DISTRICT = "区"  # the district summary an agency's row came through (a city's roll-up); hidden when none
 COL_CODE = "统一社会信用代码"
 COL_YEAR = "报告年度"
 COL_STATUS = "状态"
 COL_FILE = "文件"
-DETAIL_FIXED = (COL_AGENCY, COL_CODE, COL_YEAR, COL_STATUS, COL_FILE)
+DETAIL_FIXED = (COL_AGENCY, COL_DISTRICT, COL_CODE, COL_YEAR, COL_STATUS, COL_FILE)
 
 TOP_AGENCIES = 10  # agencies in 图表's chart of the most new applications (ranked while summing)

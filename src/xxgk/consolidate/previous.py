@@ -44,8 +44,12 @@ class PreviousIndex:
             return self.by_code[code]
         return self.by_name.get(name_key(agency))
 
+    def forms(self) -> list[FormData]:
+        """Each agency's form once."""
+        return list({id(f): f for f in (*self.by_code.values(), *self.by_name.values())}.values())
+
     def __len__(self) -> int:
-        return len({id(f) for f in (*self.by_code.values(), *self.by_name.values())})
+        return len(self.forms())
 
 
 def load_previous(path: Path, year: int | None) -> PreviousIndex:

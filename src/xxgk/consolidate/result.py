@@ -32,6 +32,7 @@ class Entry:
     modified: float = 0.0  # file modification time (seconds since the epoch)
     form: FormData | None = field(default=None, repr=False)
     report: Report | None = field(default=None, repr=False)
+    district: str = ""  # the district (summary) this agency's row came through, in a city's roll-up
 
     @property
     def included(self) -> bool:

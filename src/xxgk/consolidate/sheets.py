@@ -19,7 +19,7 @@ from ..model import CellError, Value
 from .detail_stream import DetailRows, write_probe
 from .status_stream import FindingRows, StatusRows, probe_statuses
 from .identity import NO_NAME
-from .labels import (COL_AGENCY, COL_CODE, COL_FILE, COL_STATUS, COL_YEAR, DETAIL_FIXED, SHEET_DETAIL,
+from .labels import (COL_AGENCY, COL_CODE, COL_DISTRICT, COL_FILE, COL_STATUS, COL_YEAR, DETAIL_FIXED, SHEET_DETAIL,
                      SHEET_FINDINGS, SHEET_MISSING, SHEET_STATUS)
 from ..template.sizing import LINE_PT, MIN_ROW_PT, wrapped_lines
 from .style import Styles
@@ -33,7 +33,7 @@ STATUS_COLUMNS = (("序号", 6), ("文件名", 32), (COL_AGENCY, 26), (COL_YEAR,
 FINDING_COLUMNS = ((COL_AGENCY, 26), (COL_FILE, 30), (COL_STATUS, 10), ("规则", 12), ("级别", 7), ("位置", 40),
                    ("单元格", 11), ("实为", 9), ("应为", 9), ("说明", 70), ("单位说明", 30))
 MISSING_COLUMNS = (("序号", 6), (COL_AGENCY, 34), (COL_CODE, 22), ("情况", 70))
-DETAIL_WIDTHS = {COL_AGENCY: 28, COL_CODE: 21, COL_YEAR: 9, COL_STATUS: 9, COL_FILE: 30}
+DETAIL_WIDTHS = {COL_AGENCY: 28, COL_DISTRICT: 14, COL_CODE: 21, COL_YEAR: 9, COL_STATUS: 9, COL_FILE: 30}
 SEVERITY = {"error": "错误", "warning": "警告"}
 STATUS_COLOURS = {  # fill, font
     PASSED: ("#C6EFCE", "#006100"), ERRORS: ("#FFC7CE", "#9C0006"), UNREADABLE: ("#FFC7CE", "#9C0006"),
@@ -153,6 +153,9 @@ class SheetWriter:
         self.header(sheet, (*fixed, *((cell.label, 16) for cell in cells)), height=150)
         sheet.freeze_panes(1, 1)
         included = [e for e in self.result.entries if e.included]
+        if not any(e.district for e in included):  # agencies' own workbooks: the column stays, out of sight
+            column = DETAIL_FIXED.index(COL_DISTRICT)
+            sheet.set_column(column, column, DETAIL_WIDTHS[COL_DISTRICT], None, {"hidden": True})
         # the rows themselves are streamed into the file afterwards (detail_stream): millions of cells
         write_probe(sheet, self.styles.cell, self.styles.number, len(fixed))
         self.detail_rows = DetailRows(included, self.fmt, len(fixed))

@@ -37,7 +37,7 @@ _OTHER = (_RESULT, "（六）其他处理")
 
 _T3_HEAD = (
     Row("new", "一、本年新收政府信息公开申请数量"),
-    Row("carried", "二、上年结转政府信息公开申请数量"),
+    Row("carried", "二、上年结转政府信息公开申请数量", carried_from="carry_next"),
     Row("public", "（一）予以公开", (_RESULT,)),
     Row("partial", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", (_RESULT,)),
     Row("deny_secret", "1.属于国家秘密", _DENY),

@@ -53,6 +53,8 @@ class Row:
     # group labels to the left of this row, outermost first
     path: tuple[str, ...] = ()
     total_of: str | None = None
+    # the row of last year's report this row starts from (二、上年结转 <- 四、结转下年度继续办理)
+    carried_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,22 @@ class Format:
                         key = f"{table.key}.{row.key}.{column.key}"
                         cells[key] = Cell(key, table, block, row, column, _total_of(table, row, column))
         return cells
+
+    @cached_property
+    def carried_over(self) -> dict[str, str]:
+        """Input cells that start from last year's report: this year's key -> last year's key."""
+        return {key: f"{cell.table.key}.{cell.row.carried_from}.{cell.column.key}"
+                for key, cell in self.cells.items() if cell.row.carried_from and not cell.is_total}
+
+    @cached_property
+    def key_figures(self) -> tuple[str, ...]:
+        """The figures that sum a table up: every cell that is no part of a total, in a row that is
+        not itself added into a total row (表三: 新收, 结转, 总计, 结转下年度 of the 总计 column; 表二: all)."""
+        parts = {part for cell in self.cells.values() for part in cell.total_of}
+        summed_rows = {(t.key, r) for t in self.tables for b in t.blocks for row in b.rows if row.total_of
+                       for r in t.row_groups[row.total_of]}
+        return tuple(key for key, cell in self.cells.items()
+                     if key not in parts and (cell.table.key, cell.row.key) not in summed_rows)
 
     @cached_property
     def cover_fields(self) -> dict[str, CoverField]:

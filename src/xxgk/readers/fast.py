@@ -127,7 +127,7 @@ def _read(path: str, explanations: bool) -> FormData:
         source=path, format_id=fmt.id, values=values,
         template_version=version, formulas=frozenset(formulas),
         explanations=_explanations(scanned[area.sheet].cells, area, note_rows, strings) if area else {},
-        addresses=dict(layout.addresses), problems=list(layout.plan.problems),
+        addresses=dict(layout.addresses), problems=list(layout.plan.problems), sheets=tuple(reader.sheet_parts),
     )
 
 

@@ -86,7 +86,7 @@ class _Reader:
             formulas=frozenset(formulas),
             explanations=self.explanations(check_area, raws, strings) if check_area else {},
             addresses={key: area.address for key, area in plan.areas.items()},
-            problems=plan.problems,
+            problems=plan.problems, sheets=tuple(self.sheet_parts),
         )
 
     def marker(self) -> tuple[Format, str]:
