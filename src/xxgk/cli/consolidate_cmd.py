@@ -10,11 +10,13 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..consolidate import STATUSES, ConsolidationResult, consolidate
-from ..consolidate.result import NOT_RECEIVED, EXCLUDED, PASSED, REPLACED, UNREADABLE, WRONG_FORMAT, WRONG_YEAR
+from ..consolidate.result import (NOT_RECEIVED, EXCLUDED, PASSED, REPLACED, SUMMARY_LEFT_OUT, UNREADABLE,
+                                  WRONG_FORMAT, WRONG_YEAR)
 from ..rules import RulesError, load_rules
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, fail, friendly_errors
 
-STATUS_COLOUR = {PASSED: "green", UNREADABLE: "red", "有错误": "red", "有警告": "yellow", REPLACED: "dim"}
+STATUS_COLOUR = {PASSED: "green", UNREADABLE: "red", "有错误": "red", "有警告": "yellow", REPLACED: "dim",
+                 SUMMARY_LEFT_OUT: "dim"}
 REJECTED = (WRONG_YEAR, WRONG_FORMAT, EXCLUDED)
 
 
@@ -106,5 +108,7 @@ def print_result(result: ConsolidationResult) -> None:
     breakdown = "，".join(f"{s} {counts[s]}" for s in STATUSES if counts[s])
     console.print(f"报表状态：{breakdown}。" + (f"名单中未纳入汇总的单位 {len(result.missing)} 个。" if result.missing else ""))
     console.print(f"已写入汇总表：{escape(str(result.output))}（{result.year} 年度，{result.format_id} 版格式）")
-    console.print(f"{len(result.entries)} 个文件，纳入 {result.included}，排除 {result.excluded}，"
+    files = len({e.path for e in result.entries})
+    shown = f"{files} 个文件" if files == len(result.entries) else f"{files} 个文件（含汇总表，共 {len(result.entries)} 份报表）"
+    console.print(f"{shown}，纳入 {result.included}，排除 {result.excluded}，"
                   f"错误 {result.errors}，警告 {result.warnings}，用时 {result.seconds:.1f} 秒")

@@ -23,6 +23,7 @@ from .identity import date_of, text_of, year_of
 from .labels import TOP_AGENCIES
 from .policy import apply_policy, common_year, missing_agencies
 from .previous import PreviousIndex, load_previous
+from .rollup import expand_summaries, note_cross_district
 from .spool import Spool, loaded
 from .result import STATUSES, UNREADABLE, ConsolidationResult, Entry, MissingAgency
 
@@ -52,6 +53,7 @@ def consolidate(inputs: Sequence[Path], output: Path, *, year: int | None = None
     spool = Spool()  # each agency's figures wait on disk, not in memory
     final = previous is None or early  # else judged again below, once last year's folder can be read
     entries = read_entries(found.files, ruleset, progress, spool, last_year, final)  # in workers, judged
+    entries = expand_summaries(entries, lambda entry: judge(entry, ruleset, last_year))  # a city's districts
     year = year or common_year(entries) or dt.date.today().year - 1
     fmt = format_for_year(year)
     if fmt is None:
@@ -61,6 +63,7 @@ def consolidate(inputs: Sequence[Path], output: Path, *, year: int | None = None
         for entry in entries:
             _judge(entry, ruleset, last_year)
     apply_policy(entries, year, fmt, exclude_invalid)
+    note_cross_district(entries)
     included = [e for e in entries if e.included]
     sums, top = fold(fmt, ((e.form, e.agency) for e in included), TOP_AGENCIES)
     result = ConsolidationResult(output=output, year=year, format_id=fmt.id,

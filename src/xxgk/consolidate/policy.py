@@ -65,7 +65,7 @@ def same_agency_groups(entries: Sequence[Entry]) -> list[list[Entry]]:
 
     owner: dict[str, int] = {}
     for index, entry in enumerate(entries):
-        for key in _identity_keys(entry):
+        for key in identity_keys(entry):
             if key in owner:
                 parent[root(index)] = root(owner[key])
             else:
@@ -76,7 +76,7 @@ def same_agency_groups(entries: Sequence[Entry]) -> list[list[Entry]]:
     return list(groups.values())
 
 
-def _identity_keys(entry: Entry) -> list[str]:
+def identity_keys(entry: Entry) -> list[str]:
     keys = []
     if name_key(entry.agency):
         keys.append("name:" + name_key(entry.agency))
@@ -120,7 +120,7 @@ def missing_agencies(roster: Sequence, entries: Sequence[Entry]) -> list[Missing
     for agency in roster:
         on_roster.update(_roster_keys(agency))
     for entry in entries:
-        if entry.included and not on_roster & set(_identity_keys(entry)):
+        if entry.included and not on_roster & set(identity_keys(entry)):
             entry.note = _join(entry.note, "不在名单中")
     covered = _covered_keys(entries)
     missing = []
@@ -128,7 +128,7 @@ def missing_agencies(roster: Sequence, entries: Sequence[Entry]) -> list[Missing
         keys = set(_roster_keys(agency))
         if keys & covered:
             continue
-        mine = [e for e in entries if keys & set(_identity_keys(e))]
+        mine = [e for e in entries if keys & set(identity_keys(e))]
         unread = [e for e in entries if e.form is None and name_key(agency.name) in name_key(e.path.stem)]
         missing.append(MissingAgency(agency.name, agency.credit_code, _missing_note(mine, unread)))
     return missing
@@ -146,7 +146,7 @@ def _covered_keys(entries: Sequence[Entry]) -> set[str]:
     for group in same_agency_groups(related):
         if any(e.included for e in group):
             for entry in group:
-                covered.update(_identity_keys(entry))
+                covered.update(identity_keys(entry))
     return covered
 
 

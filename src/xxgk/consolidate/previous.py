@@ -18,7 +18,7 @@ from .discover import discover
 from .gather import FrozenValues
 from .previous_summary import detail_part, read_summary
 from .identity import code_key, date_of, name_key, text_of, year_of
-from .labels import COL_AGENCY, COL_CODE, COL_YEAR, SHEET_DETAIL
+from .labels import COL_AGENCY, COL_CODE, COL_DISTRICT, COL_YEAR, SHEET_DETAIL
 
 
 @dataclass
@@ -29,14 +29,20 @@ class PreviousIndex:
     by_code: dict[str, FormData] = field(default_factory=dict)
     by_name: dict[str, FormData] = field(default_factory=dict)
     unreadable: list[Path] = field(default_factory=list)
+    districts: dict[int, str] = field(default_factory=dict)  # id(form) -> 区, for a summary's rolled-up agencies
 
-    def add(self, form: FormData) -> None:
+    def add(self, form: FormData, district: str = "") -> None:
         code = code_key(text_of(form.values.get("cover.credit_code")))
         name = name_key(text_of(form.values.get("cover.agency")))
         if code:
             self.by_code[code] = form
         if name:
             self.by_name[name] = form
+        if district:
+            self.districts[id(form)] = district
+
+    def district_of(self, form: FormData) -> str:
+        return self.districts.get(id(form), "")
 
     def find(self, agency: str, credit_code: str) -> FormData | None:
         code = code_key(credit_code)
@@ -95,20 +101,25 @@ def _index_file(index: PreviousIndex, file: Path) -> None:
             index.add(read_workbook(file))
             return
         form, rows = read_summary(file, member)  # a summary: its 分单位明细 may be beyond one part's limit
-        for agency in detail_forms(file, form.format_id, rows):
-            index.add(agency)
+        for agency, district in detail_rows(file, form.format_id, rows):
+            index.add(agency, district)
     except ReadError as err:
         raise XxgkError(f"上年报表无法读取：{err}") from None
 
 
 def detail_forms(summary: Path, format_id: str, rows: Iterable[list]) -> Iterator[FormData]:
     """Each agency's figures from the rows of a summary's 分单位明细 (header first), one by one."""
+    return (form for form, _district in detail_rows(summary, format_id, rows))
+
+
+def detail_rows(summary: Path, format_id: str, rows: Iterable[list]) -> Iterator[tuple[FormData, str]]:
+    """Each agency's figures and 区 (blank in a district's own summary) from a summary's 分单位明细."""
     rows = iter(rows)
     header = [text_of(h) for h in next(rows, [])]
     fmt = get_format(format_id)
     key_of = {cell.label: key for key, cell in fmt.cells.items()}
     columns = [(i, key_of[h]) for i, h in enumerate(header) if h in key_of]
-    fixed = {name: header.index(name) for name in (COL_AGENCY, COL_CODE, COL_YEAR) if name in header}
+    fixed = {name: header.index(name) for name in (COL_AGENCY, COL_CODE, COL_YEAR, COL_DISTRICT) if name in header}
     for row in rows:
         def at(column: int | None) -> Value:
             return _cell(row[column]) if column is not None and column < len(row) else None
@@ -119,8 +130,8 @@ def detail_forms(summary: Path, format_id: str, rows: Iterable[list]) -> Iterato
         values = {key: at(i) for i, key in columns}
         values.update({"cover.agency": agency, "cover.credit_code": at(fixed.get(COL_CODE)),
                        "cover.year": at(fixed.get(COL_YEAR))})
-        yield FormData(source=f"{summary}（{SHEET_DETAIL}：{text_of(agency)}）", format_id=format_id,
-                       values=_compact(format_id, values))
+        yield (FormData(source=f"{summary}（{SHEET_DETAIL}：{text_of(agency)}）", format_id=format_id,
+                        values=_compact(format_id, values)), text_of(at(fixed.get(COL_DISTRICT))))
 
 
 def _compact(format_id: str, values: dict) -> Mapping[str, Value]:

@@ -1,0 +1,102 @@
+"""A city's roll-up (节点汇总): district summaries among the inputs stand for their agencies.
+
+A summary is recognised by its content — the sheets only our summary has —
+never by its file name. Its 分单位明细 gives one entry per agency, each judged
+afresh and marked with the district it came through (区: the summary's cover
+name, before the row's own 区 when the summary is itself a roll-up, so a
+province reads 某市某区). Those entries then go through the usual policy: an
+agency in two districts' summaries is counted once and both are named.
+
+A summary whose every agency is also among the inputs in its own workbook is
+an earlier output left in the folder, not a district's report: it stays one
+entry, not included, saying so.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable, Sequence
+
+from ..errors import ReadError
+from ..model import FormData
+from .identity import text_of, year_of
+from .labels import SHEET_DETAIL, SHEET_STATUS
+from .policy import identity_keys, same_agency_groups
+from .previous import detail_rows
+from .previous_summary import detail_part, read_summary
+from .result import REPLACED, SUMMARY_LEFT_OUT, UNREADABLE, Entry
+
+DEFAULT_NAME = re.compile(r"汇总（\d+ 个单位）")  # the cover name of a summary made without --district
+
+
+def is_summary(form: FormData | None) -> bool:
+    """One of our summaries, told by its content (its own sheets), whatever the file is called."""
+    return form is not None and SHEET_DETAIL in form.sheets and SHEET_STATUS in form.sheets
+
+
+def expand_summaries(entries: Sequence[Entry], judge: Callable[[Entry], None]) -> list[Entry]:
+    """``entries`` with each district summary replaced by its agencies' entries, judged by ``judge``."""
+    if not any(is_summary(e.form) for e in entries):
+        return list(entries)
+    direct = {key for e in entries if e.form is not None and not is_summary(e.form) for key in identity_keys(e)}
+    expanded: list[Entry] = []
+    for entry in entries:
+        if not is_summary(entry.form):
+            expanded.append(entry)
+            continue
+        agencies = _agencies(entry)
+        if agencies and all(set(identity_keys(a)) & direct for a in agencies):
+            entry.status = SUMMARY_LEFT_OUT
+            entry.note = (f"这是一份汇总表（{district_name(entry)}），其中 {len(agencies)} 个单位都已另行报送，"
+                          "未重复计入")
+            expanded.append(entry)
+            continue
+        for agency in agencies:
+            judge(agency)
+        expanded.extend(agencies or [entry])
+    return expanded
+
+
+def district_name(entry: Entry) -> str:
+    """The district a summary stands for: its cover name, or its file name when that is our default."""
+    name = entry.agency
+    return entry.path.stem if not name or DEFAULT_NAME.fullmatch(name) else name
+
+
+def _agencies(entry: Entry) -> list[Entry]:
+    """The summary's agencies as entries; on failure the summary's own entry says why (and none are given)."""
+    member = detail_part(entry.path)
+    district = district_name(entry)
+    try:
+        if member is None:
+            raise ReadError(str(entry.path), "damaged", f"汇总表中找不到“{SHEET_DETAIL}”工作表")
+        form, rows = read_summary(entry.path, member)
+        agencies = [_entry(entry, agency, district, district + inner) for agency, inner in
+                    detail_rows(entry.path, form.format_id, rows)]
+    except ReadError as err:
+        entry.status, entry.form, entry.report, entry.note = UNREADABLE, None, None, err.reason
+        return []
+    if not agencies:
+        entry.status, entry.form, entry.report = UNREADABLE, None, None
+        entry.note = f"汇总表的“{SHEET_DETAIL}”中没有任何单位"
+    return agencies
+
+
+def _entry(summary: Entry, form: FormData, source: str, district: str) -> Entry:
+    values = form.values
+    return Entry(summary.path, "", agency=text_of(values.get("cover.agency")),
+                 credit_code=text_of(values.get("cover.credit_code")), year=year_of(values.get("cover.year")),
+                 format_id=form.format_id, modified=summary.modified, form=form, district=district,
+                 note=f"来自“{source}”的汇总表")
+
+
+def note_cross_district(entries: Sequence[Entry]) -> None:
+    """An agency found in two districts' summaries: say where else it is (it is counted once)."""
+    rolled = [e for e in entries if e.district and (e.included or e.status == REPLACED)]
+    for group in same_agency_groups(rolled):
+        kept = next((e for e in group if e.included), None)
+        for entry in group:
+            if kept is not None and entry is not kept and entry.district != kept.district:
+                entry.note = (f"同一单位也在“{kept.district}”的汇总表（{kept.path.name}）中，只计入一次；"
+                              "请核实该单位属于哪个区")
+                kept.note = f"来自“{kept.district}”的汇总表；同一单位也出现在“{entry.district}”的汇总表中"
+
