@@ -32,8 +32,10 @@ REJECTED = (WRONG_YEAR, WRONG_FORMAT, EXCLUDED)
 @click.option("--exclude-invalid", is_flag=True, help="有错误的报表不纳入汇总（状态为“已排除”）。")
 @click.option("--rules", "rules_file", type=click.Path(dir_okay=False), help="规则文件，默认为 rules.yaml。")
 @click.option("--district", help="汇总表封面上的单位名称，如“某某区”；默认为“汇总（N 个单位）”。")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), metavar="明细.csv",
+              help="另存纳入汇总的各单位数字为“长表”CSV（每个单位每个数一行，UTF-8 带 BOM，Excel 可直接打开）。")
 @friendly_errors
-def command(inputs, output, year, roster, previous, exclude_invalid, rules_file, district) -> None:
+def command(inputs, output, year, roster, previous, exclude_invalid, rules_file, district, csv_path) -> None:
     """汇总各单位报送的工作簿，生成同样格式的区汇总表。
 
     \b
@@ -66,7 +68,7 @@ def command(inputs, output, year, roster, previous, exclude_invalid, rules_file,
 
         result = consolidate(inputs, output, year=year, roster=roster, previous=previous,
                              exclude_invalid=exclude_invalid, ruleset=ruleset, district=district,
-                             progress=advance)
+                             progress=advance, csv=csv_path)
     print_result(result)
     raise SystemExit(exit_code(result))
 
@@ -108,6 +110,8 @@ def print_result(result: ConsolidationResult) -> None:
     breakdown = "，".join(f"{s} {counts[s]}" for s in STATUSES if counts[s])
     console.print(f"报表状态：{breakdown}。" + (f"名单中未纳入汇总的单位 {len(result.missing)} 个。" if result.missing else ""))
     console.print(f"已写入汇总表：{escape(str(result.output))}（{result.year} 年度，{result.format_id} 版格式）")
+    if result.csv is not None:
+        console.print(f"已写入明细：{escape(str(result.csv))}")
     files = len({e.path for e in result.entries})
     shown = f"{files} 个文件" if files == len(result.entries) else f"{files} 个文件（含汇总表，共 {len(result.entries)} 份报表）"
     console.print(f"{shown}，纳入 {result.included}，排除 {result.excluded}，"

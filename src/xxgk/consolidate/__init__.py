@@ -24,6 +24,7 @@ from .labels import TOP_AGENCIES
 from .policy import apply_policy, common_year, missing_agencies
 from .previous import PreviousIndex, load_previous
 from .rollup import expand_summaries, note_cross_district
+from .outputs import check_extra_output, resolved as _resolved, write_detail_csv
 from .spool import Spool, loaded
 from .result import STATUSES, UNREADABLE, ConsolidationResult, Entry, MissingAgency
 
@@ -35,8 +36,11 @@ __all__ = ["consolidate", "ConsolidationResult", "Entry", "MissingAgency", "STAT
 
 def consolidate(inputs: Sequence[Path], output: Path, *, year: int | None = None, roster: Path | None = None,
                 previous: Path | None = None, exclude_invalid: bool = False, ruleset: RuleSet | None = None,
-                district: str | None = None, progress: Progress | None = None) -> ConsolidationResult:
+                district: str | None = None, progress: Progress | None = None,
+                csv: Path | None = None) -> ConsolidationResult:
     """Consolidate the workbooks under ``inputs`` (files and folders) into ``output`` (.xlsx).
+
+    ``csv``: also write the included agencies' figures there as one long table (``xxgk.tidy``).
 
     Raises XxgkError (a Chinese sentence) when there is nothing to consolidate or an
     argument cannot be used; a file that cannot be read is an Entry, never an exception.
@@ -44,8 +48,11 @@ def consolidate(inputs: Sequence[Path], output: Path, *, year: int | None = None
     started = time.perf_counter()
     output = Path(output)
     _check_output(output)
+    extra_outputs = [Path(csv)] if csv is not None else []
+    for target in extra_outputs:
+        check_extra_output(target, output)
     ruleset = ruleset or load_rules()
-    found = _discover(inputs, output)
+    found = _discover(inputs, output, extra_outputs)
     roster_entries = _read_roster(roster) if roster is not None else None
     # last year's figures go to the workers when they need not wait for the year (a summary, or --year)
     early = previous is not None and (year is not None or not Path(previous).is_dir())
@@ -77,12 +84,19 @@ def consolidate(inputs: Sequence[Path], output: Path, *, year: int | None = None
     unstreamed = write_summary(result, fmt, sums, top_entries, live_checks_for(fmt, ruleset),
                                roster_entries is not None)
     result.summary_problems = [f.message for f in summary_problems(output, fmt, sums, ruleset, unstreamed)]
+    if csv is not None:
+        write_detail_csv(result, Path(csv))
+        result.csv = Path(csv)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _discover(inputs: Sequence[Path], output: Path) -> Discovery:
-    found = discover([Path(p) for p in inputs], exclude=[output], sniff=detect_kind)
+def _discover(inputs: Sequence[Path], output: Path, extra_outputs: Sequence[Path] = ()) -> Discovery:
+    found = discover([Path(p) for p in inputs], exclude=[output, *extra_outputs], sniff=detect_kind)
+    named = {_resolved(p) for p in inputs}
+    clash = next((p for p in extra_outputs if _resolved(p) in named), None)
+    if clash is not None:
+        raise WriteError(f"{clash}：这是输入文件，不能作为输出。")
     if found.missing:
         raise XxgkError(f"{found.missing[0]}：输入的文件或文件夹不存在。")
     if not found.files:

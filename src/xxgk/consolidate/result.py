@@ -85,6 +85,7 @@ class ConsolidationResult:
     missing: list[MissingAgency] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)  # files in folders that are no workbook
     summary_problems: list[str] = field(default_factory=list)  # the written summary failing 汇总
+    csv: Path | None = None  # the long table written beside the summary (--csv)
     seconds: float = 0.0
 
     @property

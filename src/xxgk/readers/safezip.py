@@ -45,6 +45,12 @@ class CappedReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
+    def close(self) -> None:
+        # the member's stream holds the zip file open (on Windows: locked, its folder not removable)
+        if not self.closed:
+            self._stream.close()
+        super().close()
+
     def read(self, size: int = -1) -> bytes:
         size = CHUNK if size is None or size < 0 or size > CHUNK else size
         data = self._stream.read(size)
