@@ -23,6 +23,7 @@ from .identity import date_of, text_of, year_of
 from .labels import TOP_AGENCIES
 from .policy import apply_policy, common_year, missing_agencies
 from .previous import PreviousIndex, load_previous
+from .compare import compare
 from .rollup import expand_summaries, note_cross_district
 from .outputs import check_extra_output, resolved as _resolved, write_detail_csv
 from .spool import Spool, loaded
@@ -78,6 +79,8 @@ def consolidate(inputs: Sequence[Path], output: Path, *, year: int | None = None
                                  entries=entries, skipped=found.skipped)
     if roster_entries is not None:
         result.missing = missing_agencies(roster_entries, entries)
+    if last_year is not None:
+        result.comparison = compare(fmt, year, sums, entries, last_year)
     from .build import summary_problems, write_summary  # the XlsxWriter side, kept out of the logic
 
     top_entries = [(included[position], new) for position, new in top]

@@ -19,6 +19,7 @@ from ..readers import read_workbook
 from ..rules import RuleSet
 from ..template import build_workbook
 from .charts import ChartWriter
+from .compare_sheet import CompareWriter
 from .assemble import splice
 from .detail_stream import detail_member, detail_part
 from .labels import SHEET_DETAIL, SHEET_FINDINGS, SHEET_STATUS
@@ -45,6 +46,8 @@ def write_summary(result: ConsolidationResult, fmt: Format, sums: dict, top: Seq
 
     def extend(workbook) -> None:
         ChartWriter(workbook, fmt, sums, top, title).write()
+        if result.comparison is not None:
+            CompareWriter(workbook, result.comparison, result.district).write()
         sheets = written["sheets"] = SheetWriter(workbook, result, fmt)
         sheets.status_sheet()
         sheets.missing_sheet(roster_given)

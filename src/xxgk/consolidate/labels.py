@@ -6,6 +6,7 @@ cannot drift apart. Figure columns are headed with ``Cell.label``.
 from __future__ import annotations
 
 SHEET_CHARTS = "图表"
+SHEET_COMPARE = "同比"
 SHEET_STATUS = "报送情况"
 SHEET_MISSING = "未报送"
 SHEET_DETAIL = "分单位明细"

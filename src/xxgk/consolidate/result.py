@@ -86,6 +86,7 @@ class ConsolidationResult:
     skipped: list[Path] = field(default_factory=list)  # files in folders that are no workbook
     summary_problems: list[str] = field(default_factory=list)  # the written summary failing 汇总
     csv: Path | None = None  # the long table written beside the summary (--csv)
+    comparison: object = None  # compare.Comparison with last year, when --previous was given
     seconds: float = 0.0
 
     @property
