@@ -119,15 +119,15 @@ def prefill(fmt: Format, agency: str, credit_code: str, year: int, last: FormDat
     return HandedOut(target, agency, code, carried, note)
 
 
-def file_names(folder: Path, agencies: Sequence[str]) -> list[Path]:
-    """A workbook name per agency, after its name, safe on Windows and distinct (case-blind)."""
+def file_names(folder: Path, agencies: Sequence[str], suffix: str = ".xlsx") -> list[Path]:
+    """A file name per agency, after its name, safe on Windows and distinct (case-blind)."""
     taken: set[str] = set()
     names = []
     for index, agency in enumerate(agencies, start=1):
         stem = sanitize_filename(agency, platform="windows", max_len=MAX_NAME).strip(" .") or f"单位{index}"
-        name, copy = f"{stem}.xlsx", 2
+        name, copy = f"{stem}{suffix}", 2
         while name.casefold() in taken:
-            name, copy = f"{stem}（{copy}）.xlsx", copy + 1
+            name, copy = f"{stem}（{copy}）{suffix}", copy + 1
         taken.add(name.casefold())
         names.append(folder / name)
     return names

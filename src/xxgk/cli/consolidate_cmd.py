@@ -34,8 +34,14 @@ REJECTED = (WRONG_YEAR, WRONG_FORMAT, EXCLUDED)
 @click.option("--district", help="汇总表封面上的单位名称，如“某某区”；默认为“汇总（N 个单位）”。")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), metavar="明细.csv",
               help="另存纳入汇总的各单位数字为“长表”CSV（每个单位每个数一行，UTF-8 带 BOM，Excel 可直接打开）。")
+@click.option("--feedback", type=click.Path(file_okay=False, path_type=Path), metavar="退回/",
+              help="为有错误、有待核实警告、无法读取或年度/格式不符的单位，在此文件夹生成退回通知（.txt）、"
+                   "标记副本和“退回清单.xlsx”。")
+@click.option("--due", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="退回通知中的重新报送期限；默认为 7 天后。")
 @friendly_errors
-def command(inputs, output, year, roster, previous, exclude_invalid, rules_file, district, csv_path) -> None:
+def command(inputs, output, year, roster, previous, exclude_invalid, rules_file, district, csv_path, feedback,
+            due) -> None:
     """汇总各单位报送的工作簿，生成同样格式的区汇总表。
 
     \b
@@ -56,6 +62,10 @@ def command(inputs, output, year, roster, previous, exclude_invalid, rules_file,
       1  纳入汇总的报表有错误，或有文件因年度不符、格式不符、已排除而未纳入；
       2  有文件无法读取，或参数、名单、规则文件、输出位置有误。
     """
+    if feedback is not None:
+        from ..feedback import check_folder
+
+        check_folder(feedback, inputs)
     try:
         ruleset = load_rules(rules_file)
     except RulesError as err:
@@ -70,7 +80,22 @@ def command(inputs, output, year, roster, previous, exclude_invalid, rules_file,
                              exclude_invalid=exclude_invalid, ruleset=ruleset, district=district,
                              progress=advance, csv=csv_path)
     print_result(result)
+    if feedback is not None:
+        _send_back(result, feedback, due.date() if due else None)
     raise SystemExit(exit_code(result))
+
+
+def _send_back(result: ConsolidationResult, folder: Path, due) -> None:
+    from ..feedback import LIST_NAME, write_feedback
+
+    returned = write_feedback(result, folder, due=due)
+    console = Console(highlight=False, soft_wrap=True)
+    if not returned:
+        console.print(f"没有需要退回的报表；已写入 {escape(str(folder / LIST_NAME))}。")
+        return
+    marked = sum(1 for item in returned if item.marked is not None)
+    console.print(f"退回 {len(returned)} 个单位：通知 {len(returned)} 份、标记副本 {marked} 份，"
+                  f"清单 {escape(str(folder / LIST_NAME))}")
 
 
 def exit_code(result: ConsolidationResult) -> int:

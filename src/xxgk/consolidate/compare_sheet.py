@@ -34,7 +34,8 @@ class CompareWriter:
         for col, width in enumerate((30, 12, 40, *(width for _title, width in FIGURE_COLUMNS))):
             sheet.set_column(col, col, width)
         comparison = self.comparison
-        if not any(district for changes in (comparison.gone, comparison.new) for _agency, district in changes):
+        districts = [d for _agency, d in (*comparison.gone, *comparison.new)] + [c.district for c in comparison.agencies]
+        if not any(districts):
             sheet.set_column(1, 1, 12, None, {"hidden": True})  # no district anywhere: the 区 column stays out of sight
         sheet.write_string(0, 0, f"{clip(self.district)} {year} 年度与 {year - 1} 年度对比（同比）", self.styles.title)
         row = self.totals(2)
