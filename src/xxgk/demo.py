@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .formats import get_format
-from .samples import AGENCY_NAMES, agency_values, with_faults
+from .samples import AGENCY_NAMES, agency_values, cover_values, preceding_year, with_faults
 
 DISTRICT = "示例区"
 DEMO_YEAR = 2025
@@ -102,3 +102,33 @@ def write_roster(path: Path, agencies: list[str]) -> None:
     """A roster CSV (单位名称 per line) including two agencies that sent nothing."""
     lines = ["单位名称", *agencies, f"{DISTRICT}统计局", f"{DISTRICT}水务局"]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+
+
+def write_last_year(folder: Path, samples: list[SampleFile], year: int = DEMO_YEAR, seed: int = 2025) -> list[Path]:
+    """Last year's workbooks of this year's readable samples, their 结转下年度 what this year carries over.
+
+    Made without live checks: last year's files only feed the summary that ``--previous`` reads.
+    """
+    from .readers import read_workbook
+    from .template import build_workbook
+    from .errors import ReadError
+
+    folder.mkdir(parents=True, exist_ok=True)
+    fmt = get_format("2021")
+    written = []
+    for index, sample in enumerate(samples):
+        if sample.expected_status == "重复（已被替代）":  # the agency's newer workbook stands for it
+            continue
+        try:
+            form = read_workbook(sample.path)
+        except ReadError:
+            continue
+        if form.format_id != fmt.id or form.values.get("cover.year") != year:
+            continue
+        rng = random.Random(seed + index)
+        values = {**preceding_year(fmt, form.values, rng), **cover_values(sample.agency, year - 1, rng),
+                  "cover.credit_code": form.values.get("cover.credit_code")}
+        path = folder / sample.path.name
+        build_workbook(path, fmt, values=values)
+        written.append(path)
+    return written

@@ -95,3 +95,27 @@ def with_faults(fmt: Format, values: Mapping[str, Value], rng: random.Random) ->
     if rng.random() < 0.5:
         faulty["t3.public.natural"] = "１２件"
     return fill_totals(fmt, faulty)
+
+
+
+def preceding_year(fmt: Format, this_year: Mapping[str, Value], rng: random.Random) -> dict[str, Value]:
+    """Balanced figures for the year before ``this_year``'s: each count within a third of this year's,
+    and the carried-forward cells the ones ``this_year`` starts from (``Format.carried_over``), so the
+    cross-year rules hold between the two."""
+    values: dict[str, Value] = {}
+    for key, cell in fmt.cells.items():
+        if not cell.is_total:
+            now = _number(this_year.get(key))
+            values[key] = round(now * rng.uniform(0.7, 1.3), 2) if cell.kind in (Kind.WAN, Kind.MONEY) else (
+                round(now * rng.uniform(0.7, 1.3)) if cell.kind is Kind.COUNT else now)
+    _balance_t2(fmt, values, rng)
+    outcomes = fmt.group("t3", "outcomes")
+    for key, source in fmt.carried_over.items():
+        column = fmt.cells[key].column.key
+        values[source] = _number(this_year.get(key))
+        handled = sum(values[f"t3.{row}.{column}"] for row in outcomes)
+        new = handled + values[source] - values[f"t3.carried.{column}"]
+        if new < 0:
+            values[f"t3.carried.{column}"], new = handled + values[source], 0
+        values[f"t3.new.{column}"] = new
+    return fill_totals(fmt, values)
