@@ -36,3 +36,12 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert test_command in ci
     assert any("apt-get install" in line and "libreoffice-calc" in line for line in ci)
+
+
+@pytest.mark.parametrize("name,command", list(all_commands(main)), ids=lambda v: v if isinstance(v, str) else "")
+def test_every_option_is_documented(name, command):
+    for param in command.params:
+        spellings = [opt for opt in getattr(param, "opts", []) if opt.startswith("-")]
+        if spellings:
+            assert any(re.search(rf"{re.escape(opt)}(?![\w-])", README) for opt in spellings), \
+                f"README does not mention {name} {spellings[0]}"
