@@ -35,8 +35,8 @@ def write_list(target: Path, result: ConsolidationResult, returned: Sequence, du
         sheet.set_column(2, 2, COLUMNS[2][1], None, {"hidden": True})
     for row, item in enumerate(returned, start=2):
         entry = item.entry
-        problems = "\n".join(entry.messages) or entry.note
-        texts = ((1, entry.agency or NO_NAME), (2, entry.district), (3, entry.path.name), (4, entry.status),
+        problems = "\n".join(entry.messages) if entry.included else entry.note
+        texts = ((1, entry.agency or (NO_NAME if entry.form is not None else "（无法读取）")), (2, entry.district), (3, entry.path.name), (4, entry.status),
                  (7, problems or item.remark), (10, due.isoformat()))
         sheet.write_number(row, 0, row - 1, styles.number)
         for col, text in texts:

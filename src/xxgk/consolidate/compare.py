@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
-from ..formats import Format
+from ..formats import Format, Kind
 from ..model import FormData
 from .identity import NO_NAME, text_of
 from .previous import PreviousIndex
@@ -18,6 +18,7 @@ from .result import Entry
 from .spool import loaded
 from .sums import DECIMALS, number
 
+COUNTED = (Kind.COUNT, Kind.SIGNED)
 MAX_AGENCY_ROWS = 5000  # the largest changes; a province's every agency × figure would be a million rows
 
 
@@ -31,6 +32,7 @@ class Change:
     label: str
     this_year: int | float
     last_year: int | float | None  # None: nothing to compare with
+    counted: bool = True  # a count of cases (not an amount of money): charted with the others
 
     @property
     def change(self) -> int | float | None:
@@ -55,7 +57,7 @@ class Comparison:
 
 def compare(fmt: Format, year: int, sums: Mapping, entries: Sequence[Entry], last_year: PreviousIndex) -> Comparison:
     keys = fmt.key_figures
-    labels = {key: fmt.cells[key].label for key in keys}
+    labels = {key: (fmt.cells[key].label, fmt.cells[key].kind in COUNTED) for key in keys}
     included = [e for e in entries if e.included]
     last_forms = last_year.forms()
     matched: dict[int, FormData] = {}
@@ -79,8 +81,8 @@ def compare(fmt: Format, year: int, sums: Mapping, entries: Sequence[Entry], las
 
 
 def _changes(who: str, district: str, keys, labels, this: Mapping, last: Mapping | None) -> list[Change]:
-    return [Change(who, district, key, labels[key], number(this.get(key)) or 0,
-                   None if last is None else number(last.get(key)) or 0) for key in keys]
+    return [Change(who, district, key, labels[key][0], number(this.get(key)) or 0,
+                   None if last is None else number(last.get(key)) or 0, labels[key][1]) for key in keys]
 
 
 def _sum(keys, forms: Sequence[FormData]) -> dict:

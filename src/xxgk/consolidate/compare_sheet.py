@@ -63,20 +63,29 @@ class CompareWriter:
             sheet.merge_range(row, 0, row, 2, change.label, styles.label)
             self.figures(row, 3, change)
         last = header + len(self.comparison.totals)
-        self.chart(header + 1, last)
-        return max(last + 1, header + 24)
+        counts = [row for row, change in enumerate(self.comparison.totals, start=header + 1) if change.counted]
+        height = self.chart(counts, last + 2)
+        return last + 2 + height
 
-    def chart(self, first: int, last: int) -> None:
+    def chart(self, rows: Sequence[int], at: int) -> int:
+        """Bars of both years for the counted figures (an amount in 万元 would dwarf them); returns the rows
+        it covers. Each series lists its rows one by one: the counts need not stand together."""
         chart = self.workbook.add_chart({"type": "bar"})
-        for col, name in ((3, "本年"), (4, "上年")):
-            chart.add_series({"name": name, "categories": [self.sheet.name, first, 0, last, 0],
-                              "values": [self.sheet.name, first, col, last, col], "gap": 60})
+        name = self.sheet.name
+        categories = "=(" + ",".join(f"'{name}'!$A${row + 1}" for row in rows) + ")"
+        for col, title in ((3, "本年"), (4, "上年")):
+            letter = chr(ord("A") + col)
+            values = "=(" + ",".join(f"'{name}'!${letter}${row + 1}" for row in rows) + ")"
+            chart.add_series({"name": title, "categories": categories, "values": values, "gap": 60})
         chart.set_title({"name": "主要指标：本年与上年", "name_font": {**FONT, "size": 12}})
         chart.set_y_axis({"reverse": True, "num_font": {**FONT, "size": 8}})
         chart.set_x_axis({"num_font": FONT, "major_gridlines": {"visible": True}})
         chart.set_legend({"position": "bottom", "font": FONT})
-        chart.set_size({"width": 640, "height": max(420, 24 * (last - first + 1))})
-        self.sheet.insert_chart(first - 1, 8, chart)
+        height = max(360, 26 * len(rows) + 90)
+        chart.set_size({"width": 900, "height": height})
+        self.sheet.insert_chart(at, 0, chart)
+        self.sheet.set_h_pagebreaks([at])  # printed, the chart starts a page of its own
+        return height // 20 + 2
 
     def names(self, row: int, title: str, names: Sequence[tuple[str, str]]) -> int:
         sheet, styles = self.sheet, self.styles
