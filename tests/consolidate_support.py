@@ -137,5 +137,16 @@ def following_year(last: dict, seed: int) -> dict:
     return fill_totals(fmt, values)
 
 
+def roster_rows(path: Path, rows: list[list[str]], encoding="utf-8-sig") -> Path:
+    if path.suffix == ".xlsx":
+        workbook = openpyxl.Workbook()
+        for row in rows:
+            workbook.active.append(row)
+        workbook.save(path)
+    else:
+        path.write_text("\n".join(",".join(map(str, r)) for r in rows) + "\n", encoding=encoding)
+    return path
+
+
 __all__ = ["DISTRICT", "YEAR", "HOSTILE", "INCLUDED", "Submissions", "build", "named_values", "table_names",
-           "independent_sums", "sheet_rows", "write_submissions", "balanced_values", "following_year"]
+           "independent_sums", "sheet_rows", "write_submissions", "balanced_values", "following_year", "roster_rows"]

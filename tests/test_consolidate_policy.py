@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from pathlib import Path
 
-import openpyxl
 import pytest
 
 from xxgk.consolidate import consolidate
@@ -16,7 +14,7 @@ from xxgk.consolidate.roster import read_roster
 from xxgk.errors import ReadError
 from xxgk.readers import detect_kind
 
-from consolidate_support import YEAR, build
+from consolidate_support import YEAR, build, roster_rows
 
 CODE = "91320000MA1XXXXX0A"
 
@@ -121,17 +119,6 @@ def test_library_api_progress_and_counts(tmp_path):
     bad = next(e for e in result.entries if e.status == "有错误")
     assert bad.errors >= 1 and any("１２件" in m for m in bad.messages)
     assert result.district == "汇总（2 个单位）" and not result.summary_problems
-
-
-def roster_rows(path: Path, rows: list[list[str]], encoding="utf-8-sig") -> Path:
-    if path.suffix == ".xlsx":
-        workbook = openpyxl.Workbook()
-        for row in rows:
-            workbook.active.append(row)
-        workbook.save(path)
-    else:
-        path.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding=encoding)
-    return path
 
 
 @pytest.mark.parametrize("name, rows, encoding", [

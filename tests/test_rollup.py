@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 import xxgk
-from consolidate_support import YEAR, build, independent_sums, named_values, sheet_rows, table_names
+from consolidate_support import build, independent_sums, named_values, sheet_rows, table_names
 from xxgk.cli import main
 
 DISTRICTS = {"甲区": ("甲局", "乙局", "共用局"), "乙区": ("丙局", "丁局", "共用局")}

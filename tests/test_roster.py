@@ -2,26 +2,13 @@
 refusal when no column is headed like agency names, and no csv traceback on an overlong field."""
 from __future__ import annotations
 
-from pathlib import Path
-
-import openpyxl
 import pytest
 
+from consolidate_support import roster_rows
 from xxgk.consolidate.roster import read_roster
 from xxgk.errors import ReadError
 
 CODE = "11320100MB1234567X"
-
-
-def write(path: Path, rows: list[list], encoding: str = "utf-8-sig") -> Path:
-    if path.suffix == ".xlsx":
-        workbook = openpyxl.Workbook()
-        for row in rows:
-            workbook.active.append(row)
-        workbook.save(path)
-    else:
-        path.write_text("\n".join(",".join(map(str, r)) for r in rows) + "\n", encoding=encoding)
-    return path
 
 
 @pytest.mark.parametrize("heading", ["单位全称", "机构名称", "名称", "部门名称", "报送单位名称", "单位名称（全称）*",
@@ -29,7 +16,7 @@ def write(path: Path, rows: list[list], encoding: str = "utf-8-sig") -> Path:
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_the_name_column_is_found_by_its_heading_not_its_place(tmp_path, heading, suffix):
     rows = [["序号", heading, "统一社会信用代码"], [1, "甲局", CODE], [2, "乙局", ""]]
-    entries = read_roster(write(tmp_path / f"r{suffix}", rows))
+    entries = read_roster(roster_rows(tmp_path / f"r{suffix}", rows))
     assert [(e.name, e.credit_code) for e in entries] == [("甲局", CODE), ("乙局", "")]
 
 
@@ -37,19 +24,19 @@ def test_the_name_column_is_found_by_its_heading_not_its_place(tmp_path, heading
 def test_a_title_above_the_table_and_the_code_column_by_heading(tmp_path, code_heading):
     rows = [["2025 年度政府信息公开工作年度报告报送单位名单", "", ""], ["", "", ""],
             [code_heading, "备注", "单位全称"], [CODE, "", "甲局"]]
-    entries = read_roster(write(tmp_path / "r.xlsx", rows))
+    entries = read_roster(roster_rows(tmp_path / "r.xlsx", rows))
     assert [(e.name, e.credit_code) for e in entries] == [("甲局", CODE)]
 
 
 def test_no_name_heading_is_a_clear_refusal_never_the_first_column(tmp_path):
     rows = [["序号", "单位代号", "联系人"], ["1", "甲局", "张三"], ["2", "乙局", "李四"]]
     with pytest.raises(ReadError, match="找不到单位名称所在的列.*“序号”、“单位代号”、“联系人”.*单位全称") as err:
-        read_roster(write(tmp_path / "r.csv", rows))
+        read_roster(roster_rows(tmp_path / "r.csv", rows))
     assert "r.csv" in str(err.value)
 
 
 def test_a_bare_list_of_names_needs_no_heading(tmp_path):
-    assert [e.name for e in read_roster(write(tmp_path / "r.csv", [["甲局"], ["乙局"]]))] == ["甲局", "乙局"]
+    assert [e.name for e in read_roster(roster_rows(tmp_path / "r.csv", [["甲局"], ["乙局"]]))] == ["甲局", "乙局"]
 
 
 @pytest.mark.parametrize("text", [
