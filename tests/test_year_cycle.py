@@ -239,3 +239,12 @@ def test_csv_is_the_same_long_table_with_bom(cycle):
     assert len(table) == len(detail)
     assert table["数值"].fillna(-1).tolist() == detail["value"].fillna(-1).tolist()
     assert table["单位名称"].tolist() == detail["agency"].astype(str).tolist()
+
+
+@pytest.mark.parametrize("option, name", [("--csv", "明细.csv"), ("--feedback", "退回")])
+def test_extra_outputs_never_go_into_an_input_folder(cycle, option, name):
+    folder = cycle["root"] / "报送"
+    before = sorted(p.name for p in folder.iterdir())
+    refused = run("consolidate", folder, "-o", cycle["root"] / "另一份.xlsx", option, folder / name)
+    assert refused.exit_code == 2 and "报送文件夹" in refused.output
+    assert sorted(p.name for p in folder.iterdir()) == before and not (cycle["root"] / "另一份.xlsx").exists()

@@ -51,7 +51,7 @@ def consolidate(inputs: Sequence[Path], output: Path, *, year: int | None = None
     _check_output(output)
     extra_outputs = [Path(csv)] if csv is not None else []
     for target in extra_outputs:
-        check_extra_output(target, output)
+        check_extra_output(target, output, inputs)
     ruleset = ruleset or load_rules()
     found = _discover(inputs, output, extra_outputs)
     roster_entries = _read_roster(roster) if roster is not None else None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Sequence
 
 from ..errors import WriteError
 from ..tidy import Source, rows, write_csv
@@ -11,8 +12,9 @@ from .result import ConsolidationResult
 from .spool import loaded
 
 
-def check_extra_output(target: Path, summary: Path) -> None:
-    """Refuse an extra output that cannot be written where asked, before any work is done."""
+def check_extra_output(target: Path, summary: Path, inputs: Sequence[Path] = ()) -> None:
+    """Refuse an extra output that cannot be written where asked, or that the next run would take for a
+    report (inside an input folder), before any work is done."""
     if target.suffix.lower() != ".csv":
         raise WriteError(f"{target}：明细文件名必须以 .csv 结尾。")
     if resolved(target) == resolved(summary):
@@ -20,6 +22,9 @@ def check_extra_output(target: Path, summary: Path) -> None:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise WriteError(f"{target}：文件夹“{folder}”不存在，无法写入明细。")
+    for item in map(Path, inputs):
+        if item.is_dir() and resolved(item) in {resolved(folder), *map(str, Path(resolved(folder)).parents)}:
+            raise WriteError(f"{target}：明细文件不能放在报送文件夹“{item}”里，否则下次汇总会把它当作报表。")
 
 
 def write_detail_csv(result: ConsolidationResult, target: Path) -> int:
