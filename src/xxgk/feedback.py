@@ -50,7 +50,7 @@ def check_folder(folder: Path, inputs: Sequence[Path]) -> None:
         raise XxgkError(f"{folder}：--feedback 应为文件夹，不是文件名。")
     target = _resolved(folder)
     for item in map(Path, inputs):
-        if item.is_dir() and (target == _resolved(item) or _resolved(item) in Path(target).parents):
+        if item.is_dir() and _resolved(item) in {target, *map(str, Path(target).parents)}:
             raise XxgkError(f"{folder}：退回文件夹不能放在报送文件夹“{item}”里，否则下次汇总会把其中的文件当作报表。")
 
 
