@@ -6,12 +6,18 @@ from __future__ import annotations
 
 import shutil
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
 import xxgk
-from consolidate_support import build, independent_sums, named_values, sheet_rows, table_names
+from consolidate_support import YEAR, build, independent_sums, named_values, sheet_rows, table_names
 from xxgk.cli import main
+from xxgk.formats import get_format
+from xxgk.readers import read_workbook
+from xxgk.rules import live_checks_for, load_rules
+from xxgk.samples import agency_values
+from xxgk.template import build_workbook
 
 DISTRICTS = {"甲区": ("甲局", "乙局", "共用局"), "乙区": ("丙局", "丁局", "共用局")}
 
@@ -95,3 +101,26 @@ def test_an_earlier_summary_among_the_agencies_is_not_counted_again(city, tmp_pa
     assert status == "汇总表（未计入）" and "都已另行报送" in note
     assert table_names(named_values(output)) == pytest.approx(
         independent_sums([path for (district, _), path in agencies.items() if district == "甲区"]))
+
+
+def test_a_warning_the_district_accepted_stays_explained(tmp_path):
+    fmt = get_format("2021")
+    ruleset = load_rules()
+    district, received = tmp_path / "甲区", tmp_path / "报来"
+    district.mkdir(), received.mkdir()
+    path = district / "甲局.xlsx"
+    build_workbook(path, fmt, values={**agency_values(fmt, "甲局", YEAR, 1), "t2.fee.amount": 258000.0},
+                   live_checks=live_checks_for(fmt, ruleset))
+    warning = ruleset.validate(read_workbook(path)).warnings[0]
+    workbook = openpyxl.load_workbook(path)  # the clerk writes a 说明 beside the warning, as in Excel
+    sheet = workbook["校验结果"]
+    header = [cell.value for cell in sheet[5]]
+    row = next(r for r in sheet.iter_rows(min_row=6) if r[header.index("编号")].value == warning.instance_id)
+    row[header.index("说明")].value = "本年确有一笔大额收费"
+    workbook.save(path)
+    assert run("consolidate", district, "-o", received / "甲区.xlsx", "--district", "甲区").exit_code == 0
+    city = tmp_path / "市.xlsx"
+    assert run("consolidate", received, "-o", city).exit_code == 0
+    (status,) = [r[5] for r in sheet_rows(city, "报送情况")[1:]]
+    notes = [r[10] for r in sheet_rows(city, "问题清单")[1:] if r[3] == warning.rule_id]
+    assert status == "已说明" and notes == ["本年确有一笔大额收费"]

@@ -18,6 +18,8 @@ COL_CODE = "统一社会信用代码"
 COL_YEAR = "报告年度"
 COL_STATUS = "状态"
 COL_FILE = "文件"
+# 问题清单's columns that a roll-up reads back (the accepted explanations)
+FINDING_RULE, FINDING_LEVEL, FINDING_LOCATION, FINDING_NOTE = "规则", "级别", "位置", "单位说明"
 DETAIL_FIXED = (COL_AGENCY, COL_DISTRICT, COL_CODE, COL_YEAR, COL_STATUS, COL_FILE)
 
 TOP_AGENCIES = 10  # agencies in 图表's chart of the most new applications (ranked while summing)

@@ -14,7 +14,7 @@ import io
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Iterator, Sequence
 
 from ..errors import ReadError
 from ..model import FormData
@@ -49,6 +49,13 @@ def read_summary(path: Path, member: str) -> tuple[FormData, Iterator[list]]:
     The rows come from python-calamine reading a temporary copy whose members
     were all inflated here, through caps: calamine never inflates the original.
     """
+    form, rows, _sheets = read_summary_with(path, member, ())
+    return form, rows
+
+
+def read_summary_with(path: Path, member: str, sheets: Sequence[str]) -> tuple[FormData, Iterator[list], dict]:
+    """``read_summary``, and every row of the summary's other ``sheets`` (small ones: 问题清单 …) by name,
+    read from the same capped copy; a sheet the summary lacks is an empty list."""
     try:
         archive = zipfile.ZipFile(path)
     except ZIP_FAILURES:
@@ -62,11 +69,12 @@ def read_summary(path: Path, member: str) -> tuple[FormData, Iterator[list]]:
             _copy(archive, without, str(path), member, EMPTY_SHEET)
             _copy(archive, detail, str(path), member, None)
         form = read_workbook(without)
+        others = {name: _sheet(path, without, name) for name in sheets}
     except BaseException:
         folder.cleanup()
         raise
     form.source = str(path)
-    return form, _rows(Path(path), detail, folder)
+    return form, _rows(Path(path), detail, folder), others
 
 
 def _check_detail(path: str, info: zipfile.ZipInfo) -> None:
@@ -106,6 +114,16 @@ def _capped(archive: zipfile.ZipFile, member, limit: int) -> bytes:
 
 def _stream(raw: IO[bytes], limit: int) -> IO[bytes]:
     return io.BufferedReader(CappedReader(raw, limit), buffer_size=CHUNK)
+
+
+def _sheet(path: Path, copy: Path, name: str) -> list[list]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(copy))
+        return workbook.get_sheet_by_name(name).to_python() if name in workbook.sheet_names else []
+    except Exception as err:  # calamine raises its own types for broken parts
+        raise ReadError(str(path), "damaged", f"“{name}”工作表无法读取（{err}）") from None
 
 
 def _rows(path: Path, copy: Path, folder: tempfile.TemporaryDirectory) -> Iterator[list]:

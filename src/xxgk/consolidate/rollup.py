@@ -7,6 +7,9 @@ name, before the row's own 区 when the summary is itself a roll-up, so a
 province reads 某市某区). Those entries then go through the usual policy: an
 agency in two districts' summaries is counted once and both are named.
 
+A warning the district accepted (已说明 in its 问题清单, with the agency's
+单位说明) stays explained: the explanation travels with the agency.
+
 A summary whose every agency is also among the inputs in its own workbook is
 an earlier output left in the folder, not a district's report: it stays one
 entry, not included, saying so.
@@ -19,11 +22,12 @@ from typing import Callable, Sequence
 from ..errors import ReadError
 from ..model import FormData
 from .identity import text_of, year_of
-from .labels import SHEET_DETAIL, SHEET_STATUS
+from .labels import (COL_AGENCY, FINDING_LEVEL, FINDING_LOCATION, FINDING_NOTE, FINDING_RULE, SHEET_DETAIL,
+                     SHEET_FINDINGS, SHEET_STATUS)
 from .policy import identity_keys, same_agency_groups
 from .previous import detail_rows
-from .previous_summary import detail_part, read_summary
-from .result import REPLACED, SUMMARY_LEFT_OUT, UNREADABLE, Entry
+from .previous_summary import detail_part, read_summary_with
+from .result import EXPLAINED, REPLACED, SUMMARY_LEFT_OUT, UNREADABLE, Entry
 
 DEFAULT_NAME = re.compile(r"汇总（\d+ 个单位）")  # the cover name of a summary made without --district
 
@@ -43,7 +47,7 @@ def expand_summaries(entries: Sequence[Entry], judge: Callable[[Entry], None]) -
         if not is_summary(entry.form):
             expanded.append(entry)
             continue
-        agencies = _agencies(entry)
+        agencies, explained = _agencies(entry)
         if agencies and all(set(identity_keys(a)) & direct for a in agencies):
             entry.status = SUMMARY_LEFT_OUT
             entry.note = (f"这是一份汇总表（{district_name(entry)}），其中 {len(agencies)} 个单位都已另行报送，"
@@ -52,6 +56,7 @@ def expand_summaries(entries: Sequence[Entry], judge: Callable[[Entry], None]) -
             continue
         for agency in agencies:
             judge(agency)
+            _explain(agency, explained, judge)
         expanded.extend(agencies or [entry])
     return expanded
 
@@ -62,23 +67,47 @@ def district_name(entry: Entry) -> str:
     return entry.path.stem if not name or DEFAULT_NAME.fullmatch(name) else name
 
 
-def _agencies(entry: Entry) -> list[Entry]:
-    """The summary's agencies as entries; on failure the summary's own entry says why (and none are given)."""
+def _agencies(entry: Entry) -> tuple[list[Entry], dict]:
+    """The summary's agencies as entries, and the warnings it explained ((agency, rule, location) -> 单位说明);
+    on failure the summary's own entry says why (and none are given)."""
     member = detail_part(entry.path)
     district = district_name(entry)
     try:
         if member is None:
             raise ReadError(str(entry.path), "damaged", f"汇总表中找不到“{SHEET_DETAIL}”工作表")
-        form, rows = read_summary(entry.path, member)
+        form, rows, sheets = read_summary_with(entry.path, member, (SHEET_FINDINGS,))
         agencies = [_entry(entry, agency, district, district + inner) for agency, inner in
                     detail_rows(entry.path, form.format_id, rows)]
     except ReadError as err:
         entry.status, entry.form, entry.report, entry.note = UNREADABLE, None, None, err.reason
-        return []
+        return [], {}
     if not agencies:
         entry.status, entry.form, entry.report = UNREADABLE, None, None
         entry.note = f"汇总表的“{SHEET_DETAIL}”中没有任何单位"
-    return agencies
+    return agencies, _explained(sheets[SHEET_FINDINGS])
+
+
+def _explained(rows: list[list]) -> dict[tuple[str, str, str], str]:
+    """The explained warnings of a summary's 问题清单, by (agency, rule, location)."""
+    if not rows:
+        return {}
+    header = [text_of(h) for h in rows[0]]
+    wanted = (COL_AGENCY, FINDING_RULE, FINDING_LEVEL, FINDING_LOCATION, FINDING_NOTE)
+    if not all(name in header for name in wanted):
+        return {}
+    agency, rule, level, location, note = (header.index(name) for name in wanted)
+    return {(text_of(row[agency]), text_of(row[rule]), text_of(row[location])): text_of(row[note])
+            for row in rows[1:] if len(row) == len(header) and text_of(row[level]) == EXPLAINED  # the level's word
+            and text_of(row[note]).strip()}
+
+
+def _explain(entry: Entry, explained: dict, judge: Callable[[Entry], None]) -> None:
+    """Judge again with the district's accepted explanations, when any of the entry's warnings has one."""
+    notes = {f.instance_id: explained[key] for f in entry.findings if f.severity == "warning"
+             and (key := (entry.agency, f.rule_id, f.location)) in explained}
+    if notes:
+        entry.form.explanations = notes
+        judge(entry)
 
 
 def _entry(summary: Entry, form: FormData, source: str, district: str) -> Entry:

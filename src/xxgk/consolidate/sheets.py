@@ -19,8 +19,9 @@ from ..model import CellError, Value
 from .detail_stream import DetailRows, write_probe
 from .status_stream import FindingRows, StatusRows, probe_statuses
 from .identity import NO_NAME
-from .labels import (COL_AGENCY, COL_CODE, COL_DISTRICT, COL_FILE, COL_STATUS, COL_YEAR, DETAIL_FIXED, SHEET_DETAIL,
-                     SHEET_FINDINGS, SHEET_MISSING, SHEET_STATUS)
+from .labels import (COL_AGENCY, COL_CODE, COL_DISTRICT, COL_FILE, COL_STATUS, COL_YEAR, DETAIL_FIXED, FINDING_LEVEL,
+                     FINDING_LOCATION, FINDING_NOTE, FINDING_RULE, SHEET_DETAIL, SHEET_FINDINGS, SHEET_MISSING,
+                     SHEET_STATUS)
 from ..template.sizing import LINE_PT, MIN_ROW_PT, wrapped_lines
 from .style import Styles
 from .result import (ERRORS, EXCLUDED, EXPLAINED, PASSED, REPLACED, SUMMARY_LEFT_OUT, UNREADABLE, WARNINGS,
@@ -30,8 +31,8 @@ MAX_TEXT = 32000  # Excel keeps at most 32767 characters in a cell
 # 文件名 is itself the hyperlink to the file (its folder shows in the link's tip)
 STATUS_COLUMNS = (("序号", 6), ("文件名", 32), (COL_AGENCY, 26), (COL_YEAR, 9), ("格式", 7), (COL_STATUS, 16),
                   ("错误", 6), ("警告", 6), ("已说明", 7), ("主要问题", 60), ("备注", 44))
-FINDING_COLUMNS = ((COL_AGENCY, 26), (COL_FILE, 30), (COL_STATUS, 10), ("规则", 12), ("级别", 7), ("位置", 40),
-                   ("单元格", 11), ("实为", 9), ("应为", 9), ("说明", 70), ("单位说明", 30))
+FINDING_COLUMNS = ((COL_AGENCY, 26), (COL_FILE, 30), (COL_STATUS, 10), (FINDING_RULE, 12), (FINDING_LEVEL, 7),
+                   (FINDING_LOCATION, 40), ("单元格", 11), ("实为", 9), ("应为", 9), ("说明", 70), (FINDING_NOTE, 30))
 MISSING_COLUMNS = (("序号", 6), (COL_AGENCY, 34), (COL_CODE, 22), ("情况", 70))
 DETAIL_WIDTHS = {COL_AGENCY: 28, COL_DISTRICT: 14, COL_CODE: 21, COL_YEAR: 9, COL_STATUS: 9, COL_FILE: 30}
 SEVERITY = {"error": "错误", "warning": "警告"}
