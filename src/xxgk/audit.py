@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from .errors import ReadError, XxgkError
+from .fileio import fitted
 from .formats import Format, get_format
 from .importer import ImportResult, import_report
 from .importer.narrative import check_statements
 from .model import Finding, LiveCheck
 from .published import Published, published_form
+from .pathtext import readable
 from .rules import Report, RuleSet, live_checks_for
 from .validate import FileResult, finding_dict, marked_copy_path, result_dict
 
@@ -27,6 +29,7 @@ MISSING_RULE = "导入-缺失"
 NO_TABLES = "没有找到表二、表三、表四中的任何数字，不像是一份年度报告。"
 UNEXPECTED = "导入时出现意外错误（{kind}），已跳过此文件；请把文件交给维护人员检查。"
 _SKIPPED_PREFIXES = (".", "~$")  # hidden files and Office lock files
+TARGET_TAIL = len("_9999.xlsx")  # bytes a workbook's name may add to the report's stem
 
 
 @dataclass
@@ -164,8 +167,9 @@ class WorkbookWriter:
 
     def _target(self, report: Path) -> Path:
         """stem.xlsx; a second report of the same stem gets its type added, then a number."""
-        candidates = [report.stem, f"{report.stem}_{report.suffix.lstrip('.')}"]
-        candidates += [f"{report.stem}_{n}" for n in range(2, 10_000)]
+        stem = fitted(readable(report.stem), TARGET_TAIL)  # a GBK name from a zip gives readable text
+        candidates = [stem, f"{stem}_{report.suffix.lstrip('.')}"]
+        candidates += [f"{stem}_{n}" for n in range(2, 10_000)]
         name = next(c for c in candidates if c.lower() not in self.used)
         self.used.add(name.lower())
         return self.folder / f"{name}.xlsx"

@@ -13,6 +13,8 @@ from .errors import WriteError
 # A temporary file is written and renamed within seconds; one this old was left by a killed run
 # (SIGKILL, power cut: no clean-up code ran) and is removed by the next write of the same target.
 STALE_SECONDS = 3600
+NAME_MAX = 255  # bytes in one file name (Linux, macOS; Windows counts 255 UTF-16 units)
+TEMP_RANDOM = 8  # characters tempfile.mkstemp puts between prefix and suffix
 
 
 @contextlib.contextmanager
@@ -42,15 +44,38 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
         yield tmp
         if target.is_dir():
             raise WriteError(f"{target}：这是一个文件夹，无法作为输出文件。")
-        os.replace(tmp, target)
+        replace_output(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
 
 
+def replace_output(tmp: Path, target: Path) -> None:
+    """Rename ``tmp`` over ``target``; Windows refuses while Excel or WPS holds ``target`` open."""
+    try:
+        os.replace(tmp, target)
+    except PermissionError:
+        raise WriteError(f"{target}：无法替换这个文件，它可能正在 Excel 或 WPS 中打开，或是只读文件。"
+                         f"请先在 Excel 中关闭 {target.name}，再重新运行。") from None
+
+
 def temporary_prefix_suffix(target: Path) -> tuple[str, str]:
-    return f".{target.stem}.", target.suffix + ".part"
+    """``.name.`` and ``.xlsx.part``, the name cut so the temporary name stays within NAME_MAX."""
+    suffix = target.suffix + ".part"
+    return f".{fitted(target.stem, TEMP_RANDOM + len(suffix.encode('utf-8', 'surrogateescape')) + 2)}.", suffix
+
+
+def fitted(stem: str, extra: int) -> str:
+    """``stem`` cut (by whole characters) so that it and ``extra`` bytes make a name of at most NAME_MAX.
+
+    The limit is 255 bytes per name on Linux and macOS and 255 UTF-16 units on Windows; a name
+    within 255 UTF-8 bytes is within both.
+    """
+    room = NAME_MAX - extra
+    while len(stem.encode("utf-8", "surrogateescape")) > room:
+        stem = stem[:-1]
+    return stem
 
 
 def remove_stale_parts(target: Path, max_age: float = STALE_SECONDS) -> list[Path]:

@@ -8,8 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ReadError, XxgkError
+from .fileio import fitted
 from .model import CellError, FormData, Value
+from .pathtext import readable
 from .rules import Report, RuleSet
+
+
+MARK_SUFFIX = "_校验标记"
 
 
 @dataclass
@@ -56,8 +61,13 @@ def _judge(path: Path, ruleset: RuleSet, previous: FormData | None, fast: bool, 
 
 
 def marked_copy_path(source: Path, output: Path | None) -> Path:
-    """Beside the input as ``name_校验标记.xlsx``, or in/at ``output``."""
-    name = f"{source.stem}_校验标记{source.suffix}"
+    """Beside the input as ``name_校验标记.xlsx``, or in/at ``output``.
+
+    A name in GBK bytes (a zip from Chinese Windows) gives a copy named in readable text; a long
+    name is shortened so the copy's name stays within the file-name limit.
+    """
+    tail = f"{MARK_SUFFIX}{source.suffix}"
+    name = fitted(readable(source.stem), len(tail.encode("utf-8", "surrogateescape"))) + tail
     if output is None:
         return source.with_name(name)
     return output / name if output.is_dir() else output

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import importlib
+import io
+import sys
 
 import click
 
 from .. import __version__
+from ..pathtext import CONSOLE_ERRORS
 
 # Each command lives in its own module and exposes ``command``; a module is imported only when its
 # command runs (or help lists it), so `xxgk validate` does not pay for the importer or the bench.
@@ -36,3 +39,12 @@ class _LazyGroup(click.Group):
 @click.version_option(__version__, prog_name="xxgk")
 def main() -> None:
     """xxgk：政府信息公开工作年度报告的模板、校验与汇总工具。"""
+    readable_streams()
+
+
+def readable_streams() -> None:
+    """No character stops the output: a redirected console on Chinese Windows is GBK, which has
+    no emoji or rare Ext-B characters, and a name in GBK bytes from a zip is no UTF-8."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors=CONSOLE_ERRORS)

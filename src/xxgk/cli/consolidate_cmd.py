@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from ..consolidate import STATUSES, ConsolidationResult, consolidate
 from ..consolidate.result import (NOT_RECEIVED, EXCLUDED, PASSED, REPLACED, SUMMARY_LEFT_OUT, UNREADABLE,
                                   WRONG_FORMAT, WRONG_YEAR)
+from ..pathtext import readable
 from ..rules import RulesError, load_rules
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, fail, friendly_errors
 
@@ -74,7 +75,7 @@ def command(inputs, output, year, roster, previous, exclude_invalid, rules_file,
         task = bar.add_task("读取报表", total=None, file="")
 
         def advance(done: int, total: int, path: Path) -> None:
-            bar.update(task, completed=done, total=total, file=escape(path.name))
+            bar.update(task, completed=done, total=total, file=escape(readable(path.name)))
 
         result = consolidate(inputs, output, year=year, roster=roster, previous=previous,
                              exclude_invalid=exclude_invalid, ruleset=ruleset, district=district,
@@ -122,13 +123,13 @@ def print_result(result: ConsolidationResult) -> None:
         detail = "；".join(([] if entry.note and not entry.included else entry.messages[:1])
                           + ([entry.note] if entry.note else []))
         agency = f"（{escape(entry.agency)}）" if entry.agency else ""
-        console.print(f"  [{colour}]{entry.status}[/{colour}]  {escape(entry.path.name)}{agency}"
+        console.print(f"  [{colour}]{entry.status}[/{colour}]  {escape(entry.name)}{agency}"
                       f"{'：' + escape(detail) if detail else ''}")
     for agency in result.missing:
         label = "未报送" if agency.note == NOT_RECEIVED else "未纳入"
         console.print(f"  [magenta]{label}[/magenta]  {escape(agency.name)}：{escape(agency.note)}")
     if result.skipped:
-        console.print(f"跳过 {len(result.skipped)} 个不是表格的文件（如 {escape(result.skipped[0].name)}）。")
+        console.print(f"跳过 {len(result.skipped)} 个不是表格的文件（如 {escape(readable(result.skipped[0].name))}）。")
     for problem in result.summary_problems[:5]:
         console.print(f"[red]汇总表自检未通过[/red]：{escape(problem)}")
     counts = Counter(e.status for e in result.entries)

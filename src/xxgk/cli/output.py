@@ -14,6 +14,7 @@ from typing import Iterable
 from rich.console import Console
 from rich.text import Text
 
+from ..pathtext import readable
 from ..validate import FileResult
 
 BATCH = 200  # lines printed per call
@@ -65,11 +66,11 @@ def print_results(results: Iterable[FileResult], console: Console | None = None)
 def result_lines(result: FileResult) -> list[Parts]:
     """The file's line, then one per problem and per finding. Nothing from the file is read as markup."""
     if result.error:
-        return [[(str(result.path), "bold"), ("  ", ""), ("无法读取", "red"), (f"：{result.error.reason}", "")]]
+        return [[(readable(str(result.path)), "bold"), ("  ", ""), ("无法读取", "red"), (f"：{result.error.reason}", "")]]
     report, form = result.report, result.report.form
     agency = form.values.get("cover.agency") or "（未填单位名称）"
     year = form.values.get("cover.year") or "？"
-    lines = [[(str(result.path), "bold"),
+    lines = [[(readable(str(result.path)), "bold"),
               (f"  {form.format_id} 版格式 · {agency} · {year} 年度 · {report.status}（错误 {len(report.errors)}，"
                f"警告 {len(report.warnings)}，已说明 {len(report.explained)}）", "")]]
     lines += [[(f"  · {problem}", "")] for problem in form.problems]

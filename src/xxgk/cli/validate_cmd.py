@@ -6,7 +6,7 @@ from typing import Iterable, Iterator
 
 import click
 
-from ..errors import ReadError
+from ..errors import ReadError, WriteError
 from ..rules import RulesError, load_rules
 from ..parallel import check_files
 from ..validate import FileResult, marked_copy_path, read_form, result_dict, write_marked
@@ -38,13 +38,14 @@ def command(files, rules_file, previous, as_json, mark, output) -> None:
     last_year = _read_previous(previous)
     # read and judged in worker processes, printed as they come, in order (see xxgk.parallel)
     results = tally = Tally(check_files(files, ruleset, last_year), lambda result: exit_code([result]))
+    unwritten: list[Path] = []
     if mark:
-        results = _write_marks(results, output)
+        results = _write_marks(results, output, unwritten)
     if as_json:
         echo_json_list(result_dict(r) for r in results)
     else:
         print_results(results)
-    raise SystemExit(tally.code)
+    raise SystemExit(EXIT_UNREADABLE if unwritten else tally.code)
 
 
 def exit_code(results: list[FileResult]) -> int:
@@ -64,7 +65,8 @@ def _read_previous(previous: Path | None):
         fail(f"上年报表无法读取：{err}")
 
 
-def _write_marks(results: Iterable[FileResult], output: Path | None) -> Iterator[FileResult]:
+def _write_marks(results: Iterable[FileResult], output: Path | None, unwritten: list[Path]) -> Iterator[FileResult]:
+    """Write each marked copy; one that cannot be written (``unwritten``) is said on its file's line."""
     for result in results:
         if result.report is not None:
             target = marked_copy_path(result.path, output)
@@ -72,6 +74,11 @@ def _write_marks(results: Iterable[FileResult], output: Path | None) -> Iterator
                 write_marked(result, target)
             except ReadError as err:  # openpyxl cannot open this one: say so on its line, go on with the rest
                 result.report.form.problems.append(err.reason)
+                yield result
+                continue
+            except WriteError as err:  # open in Excel, say: the other copies are still written
+                result.report.form.problems.append(str(err))
+                unwritten.append(target)
                 yield result
                 continue
             result.report.form.problems.append(f"已另存标记副本：{target}")

@@ -78,7 +78,7 @@ class DetailRows:
         fixed_refs = [col + ROW_MARK for col in self.columns[:self.fixed]]
         for number, entry in enumerate(self.entries, start=2):
             fixed = (entry.agency or NO_NAME, entry.district, entry.credit_code, entry.year, entry.status,
-                     entry.path.name)
+                     entry.name)
             head = "".join([cell_xml(ref, text_s, value) for ref, value in zip(fixed_refs, fixed)])
             row = b"".join((b'<row r="\x00">', head.encode("utf-8"), _figures_of(entry, self.fmt), b"</row>"))
             yield row.replace(mark, str(number).encode()).replace(NUMBER_MARK.encode(), number_style)

@@ -31,7 +31,7 @@ def write_detail_csv(result: ConsolidationResult, target: Path) -> int:
     """Every included agency's figures as the long table (UTF-8 with BOM); returns the rows written."""
     table = (row for entry in result.entries if entry.included
              for row in rows(Source(entry.agency or NO_NAME, entry.credit_code, entry.district, entry.year,
-                                    entry.format_id, entry.path.name), loaded(entry.form.values)))
+                                    entry.format_id, entry.name), loaded(entry.form.values)))
     return write_csv(target, table)
 
 

@@ -16,6 +16,7 @@ from collections import Counter
 from typing import Sequence
 
 from ..formats import Format
+from ..pathtext import readable
 from .identity import code_key, name_key
 from .result import EXCLUDED, NOT_RECEIVED, REPLACED, WRONG_FORMAT, WRONG_YEAR, Entry, MissingAgency
 
@@ -96,7 +97,7 @@ def _keep_newest(group: list[Entry]) -> None:
     for entry in group:
         if entry is not newest:
             entry.status = REPLACED
-            entry.note = f"同一单位另有更新的报表“{newest.path.name}”（{_why_newer(newest, entry)}），本文件未纳入汇总"
+            entry.note = f"同一单位另有更新的报表“{newest.name}”（{_why_newer(newest, entry)}），本文件未纳入汇总"
 
 
 def _why_newer(newest: Entry, older: Entry) -> str:
@@ -129,7 +130,7 @@ def missing_agencies(roster: Sequence, entries: Sequence[Entry]) -> list[Missing
         if keys & covered:
             continue
         mine = [e for e in entries if keys & set(identity_keys(e))]
-        unread = [e for e in entries if e.form is None and name_key(agency.name) in name_key(e.path.stem)]
+        unread = [e for e in entries if e.form is None and name_key(agency.name) in name_key(readable(e.path.stem))]
         missing.append(MissingAgency(agency.name, agency.credit_code, _missing_note(mine, unread)))
     return missing
 
@@ -159,9 +160,9 @@ def _roster_keys(agency) -> list[str]:
 
 def _missing_note(mine: list[Entry], unread: list[Entry]) -> str:
     if mine:
-        return "已报送但未纳入汇总：" + "；".join(f"“{e.path.name}” {e.status}" for e in mine)
+        return "已报送但未纳入汇总：" + "；".join(f"“{e.name}” {e.status}" for e in mine)
     if unread:
-        return "收到的文件无法读取：" + "；".join(f"“{e.path.name}”" for e in unread)
+        return "收到的文件无法读取：" + "；".join(f"“{e.name}”" for e in unread)
     return NOT_RECEIVED
 
 

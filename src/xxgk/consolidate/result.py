@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import Finding, FormData
+from ..pathtext import readable
 from ..rules import Report
 
 PASSED, ERRORS, WARNINGS, EXPLAINED = "通过", "有错误", "有警告", "已说明"
@@ -34,6 +35,11 @@ class Entry:
     form: FormData | None = field(default=None, repr=False)
     report: Report | None = field(default=None, repr=False)
     district: str = ""  # the district (summary) this agency's row came through, in a city's roll-up
+
+    @property
+    def name(self) -> str:
+        """The file's name as shown and written in the summary (GBK bytes of a zip decoded)."""
+        return readable(self.path.name)
 
     @property
     def included(self) -> bool:

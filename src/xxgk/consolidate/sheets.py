@@ -179,7 +179,7 @@ class SheetWriter:
 
     def finding_rows(self, entry: Entry) -> list[tuple[str, ...]]:
         form, rows = entry.form, []
-        who = (entry.agency or NO_NAME, entry.path.name, entry.status)
+        who = (entry.agency or NO_NAME, entry.name, entry.status)
         for problem in form.problems:  # reader remarks (a missing name …): not a rule, but worth fixing
             rows.append((*who, "（读取）", "提示", "", "", "", "", problem, ""))
         for finding in entry.findings:

@@ -19,6 +19,7 @@ from typing import IO, Callable, Iterator, Sequence
 
 from xlsxwriter.url import Url
 
+from ..pathtext import link_target, readable
 from ..template.sizing import LINE_PT, MIN_ROW_PT, wrapped_lines
 from .detail_stream import cell_xml, text_xml
 from .identity import NO_NAME
@@ -107,11 +108,11 @@ class StatusRows:
                 links += 1
             agency = entry.agency or (NO_NAME if entry.form is not None else "")
             messages = "\n".join(entry.messages)
-            texts = ((2, agency), (4, entry.format_id), (9, messages), (10, entry.note), (1, entry.path.name))
+            texts = ((2, agency), (4, entry.format_id), (9, messages), (10, entry.note), (1, entry.name))
             lines = max((wrapped_lines(str(text), self.columns[col][1]) for col, text in texts if text), default=1)
             height = int(max(MIN_ROW_PT, lines * LINE_PT + 4) * 4.0 / 3.0 + 0.5) * 0.75
             cells = (f'<c r="A{n}" s="{cell}"><v>{index}</v></c>',
-                     _text("B", n, cell, entry.path.name), _text("C", n, cell, agency),
+                     _text("B", n, cell, entry.name), _text("C", n, cell, agency),
                      cell_xml(f"D{n}", cell, entry.year), _text("E", n, cell, entry.format_id),
                      _text("F", n, status_styles[entry.status], entry.status),
                      f'<c r="G{n}" s="{cell}"><v>{entry.errors}</v></c>',
@@ -125,8 +126,11 @@ class StatusRows:
         target = self.relative(path)
         if "#" in target or "%" in target or len(target) > 2000:  # would be read as an anchor / an escape
             return False
+        shown = readable(target)
+        if shown != target:  # bytes that are no UTF-8 (a zip from Chinese Windows): link the very bytes
+            target = link_target(target)
         url = Url("external:" + target)
-        url.tip = target[:250]
+        url.tip = shown[:250]
         rel = f"rId{links + 1}"
         self._links.write(f'<hyperlink ref="B{n}" r:id="{rel}" tooltip="{attribute(url.tip)}"/>'.encode())
         self._rels.write(f'<Relationship Id="{rel}" Type="{HYPERLINK_TYPE}" Target="{attribute(url._target())}" '

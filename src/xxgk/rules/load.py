@@ -8,6 +8,7 @@ import yaml
 
 from ..errors import XxgkError
 from ..formats import FORMATS
+from ..resources import rules_file
 
 SEVERITIES = {"error": "错误", "warning": "警告"}
 RULE_FIELDS = {
@@ -15,7 +16,6 @@ RULE_FIELDS = {
     "enabled", "guard", "pending_if_blank", "description",
 }
 REQUIRED_FIELDS = ("id", "severity", "assert", "message")
-DEFAULT_RULES = Path(__file__).resolve().parents[3] / "rules.yaml"
 
 
 class RulesError(XxgkError):
@@ -60,10 +60,8 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def default_rules_path() -> Path:
-    """rules.yaml at the repository root, else the copy shipped in the package."""
-    if DEFAULT_RULES.is_file():
-        return DEFAULT_RULES
-    return Path(__file__).resolve().parents[1] / "data" / "rules.yaml"
+    """The rules.yaml shipped in the package (the repository's own in a source checkout)."""
+    return Path(str(rules_file()))
 
 
 def read_specs(path: str | Path | None = None) -> list[RuleSpec]:

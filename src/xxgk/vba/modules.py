@@ -1,19 +1,21 @@
 """The modules of xxgk's own VBA project: macros/ plus xlwings' standalone module.
 
-macros/*.bas (UTF-8 text in the repository) are the only VBA anyone edits.
+macros/*.bas (UTF-8 text in the repository) are the only VBA anyone edits;
+an installed xxgk carries the copy its wheel was built with (see xxgk.resources).
 The one thing filled in at build time is the template version placeholder,
 so the VBA can never disagree with ``xxgk.formats.TEMPLATE_VERSION``.
 """
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 from typing import Sequence
 
 from ..formats import TEMPLATE_VERSION
+from ..resources import macros_folder
 from .project import VbaBuildError, build_vba_project, document_module_source, vba_source_text
 
-# src/xxgk/vba/modules.py -> the repository root holds macros/.
-MACROS_DIR = Path(__file__).resolve().parents[3] / "macros"
+MACROS_DIR = Path(str(macros_folder()))
 VERSION_PLACEHOLDER = "@XXGK_TEMPLATE_VERSION@"
 XLWINGS_MODULE = "xlwings"
 WORKBOOK_CODENAME = "ThisWorkbook"
@@ -44,7 +46,7 @@ def xlwings_module_path() -> Path:
         import xlwings
     except ImportError:
         raise VbaBuildError("未安装 xlwings，无法嵌入其 VBA 模块（pip install xlwings）。") from None
-    path = Path(xlwings.__file__).resolve().parent / "xlwings.bas"
+    path = Path(str(files(xlwings) / "xlwings.bas"))
     if not path.is_file():
         raise VbaBuildError(f"{path}：已安装的 xlwings 中找不到独立 VBA 模块 xlwings.bas。")
     return path

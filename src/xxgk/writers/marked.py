@@ -21,6 +21,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from ..errors import ReadError, WriteError
 from ..fileio import atomic_path
 from ..model import Finding, FormData
+from ..pathtext import readable
 from ..readers import WORKBOOK_KINDS, detect_kind, refusal
 from ..readers.refs import quote_sheet
 from ..readers.safezip import SafeArchive
@@ -118,7 +119,7 @@ def _summary(sheet, form: FormData, findings: Sequence[Finding]) -> int:
     counts = defaultdict(int)
     for finding in findings:
         counts[level(finding)] += 1
-    _put_text(sheet, 1, 1, f"校验报告：{form.source}").font = Font(bold=True, size=14)
+    _put_text(sheet, 1, 1, f"校验报告：{readable(str(form.source))}").font = Font(bold=True, size=14)
     _put_text(sheet, 2, 1, f"错误 {counts['error']} 项，待核实警告 {counts['warning']} 项，"
                            f"已说明警告 {counts['explained']} 项。彩色单元格带有批注，点击“单元格”一列可跳转。")
     row = 3
