@@ -22,6 +22,7 @@ COMMAND_MODULES: dict[str, str] = {
     "audit": "audit_cmd",
     "export": "export_cmd",
     "district-tool": "district_tool_cmd",
+    "excel-setup": "excel_setup_cmd",
     "bench": "bench_cmd",
 }
 

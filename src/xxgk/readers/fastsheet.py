@@ -28,6 +28,7 @@ import sys
 from collections import OrderedDict
 from operator import itemgetter
 
+from .possessive import possessive
 from .values import number
 
 # Possessive quantifiers (3.11+) only stop backtracking that could not match anyway.
@@ -63,7 +64,7 @@ def _tokens(x14ac: bool) -> re.Pattern:
 
 _STRIDE = 6  # split() gives the text before each token, then its 5 groups
 _ROW, _REF, _TYPE, _FORMULA_AT, _CONTENT_AT = range(1, _STRIDE)
-_VALUE_ELEMENT = re.compile(rb"<v>([^<]*+)</v>")  # split() gives markup, value, markup, …, markup
+_VALUE_ELEMENT = possessive(rb"<v>([^<]*+)</v>")  # split() gives markup, value, markup, …, markup
 # What a value may hold for its region to be judged by its markup alone: printable ASCII, no entity,
 # "<" or "]" — a subset of the token pattern's TEXT, which accepts any of them in any <v>.
 _PLAIN_VALUE_BYTES = bytes(range(0x20, 0x7F)).translate(None, b"<&]")

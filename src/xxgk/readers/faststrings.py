@@ -31,6 +31,7 @@ from bisect import bisect_left, bisect_right
 from itertools import accumulate
 
 from .fastsheet import utf8_xml, xml_character
+from .possessive import possessive
 
 _SST_HEAD = re.compile(rb'(?:<\?xml version="1\.0"(?: encoding="(?i:utf-8)")?(?: standalone="(?:yes|no)")?\?>'
                        rb'(?:\r?\n)?)?<sst xmlns="http://schemas\.openxmlformats\.org/spreadsheetml/2006/main"'
@@ -147,9 +148,9 @@ _PHONETIC_PROPERTIES = (rb'<phoneticPr fontId="[0-9]{1,10}"(?: type=' + _V + rb'
                         + rb')?+/>')
 _ENTRY = (rb'<si>(?:' + _T + rb'|(?:' + _RUN + rb')*+)(?:' + _PHONETIC + rb')*+(?:' + _PHONETIC_PROPERTIES
           + rb')?+</si>')
-GRAMMAR = re.compile(rb'(?:' + _ENTRY + rb')*+')  # the body of <sst>: what expat must find well-formed
+GRAMMAR = possessive(rb'(?:' + _ENTRY + rb')*+')  # the body of <sst>: what expat must find well-formed
 # A text and the <t> around it: split() leaves joint, text, joint, text, …, joint.
-_TEXTS = re.compile(rb'<t(?: xml:space="preserve")?>([^<]*+)</t>')
+_TEXTS = possessive(rb'<t(?: xml:space="preserve")?>([^<]*+)</t>')
 
 START, PLAIN, RUN, PHONETIC = range(4)  # where a joint sits: body start/end, or after/before a text of a kind
 _BEFORE = {START: b"", PLAIN: b"<si><t>x</t>", RUN: b"<si><r><t>x</t>", PHONETIC: b'<si><rPh sb="0" eb="0"><t>x</t>'}
