@@ -297,6 +297,9 @@ class Range:
 
     def add_note(self, text: str) -> "Note":
         self._wb.record("Range", "add_note", "call", self._address)
+        return self._add_note(text)
+
+    def _add_note(self, text: str) -> "Note":
         state, position = self._sheet._state, self._position()
         if state.protection is not None:
             raise ExcelRefused(f"{state.name} is protected")
@@ -304,6 +307,12 @@ class Range:
             raise ValueError("This cell already has a note")
         state.notes[position] = text
         return Note(self._sheet, position)
+
+
+    @property
+    def api(self) -> "RangeApi":
+        self._wb.record("Range", "api", "get")
+        return RangeApi(self)
 
 
 ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"}
@@ -376,6 +385,19 @@ class SheetApi:
     def EnableSelection(self, value: int) -> None:  # noqa: N802
         self._sheet._wb.record("Worksheet", "EnableSelection", "set", value)
         self._sheet._state.selection = value
+
+
+class RangeApi:
+    """The native Range (COM) object, reached through Range.api: not an xlwings class."""
+
+    COM = True
+
+    def __init__(self, cell: Range):
+        self._cell = cell
+
+    def AddComment(self, Text: str) -> None:  # noqa: N802, N803 (COM names)
+        self._cell._wb.record("Range", "AddComment", "call", self._cell._address)
+        self._cell._add_note(Text)
 
 
 class BookApi:

@@ -14,6 +14,9 @@ import xlwings.main as real
 
 import excel_standin as xs
 
+# members xxgk.excel calls only where the installed xlwings has them, and what it uses otherwise
+# (xlwings 0.37.0, the newest release for Python 3.10, has no Range.add_note)
+FALLBACKS = {("Range", "add_note"): ("Range", "api")}
 MEMBERS = [(cls, name) for cls in xs.XLWINGS_STANDINS for name, member in vars(cls).items()
            if (not name.startswith("_") or name == "__getitem__" or (name == "__init__" and cls.CONSTRUCTED))
            and (callable(member) or isinstance(member, (property, classmethod)))]
@@ -30,6 +33,10 @@ def test_the_standin_covers_the_calls_the_buttons_make():
 @pytest.mark.parametrize("cls,name", MEMBERS, ids=[f"{c.__name__}.{n}" for c, n in MEMBERS])
 def test_member_exists_on_real_xlwings(cls, name):
     real_cls = getattr(real, cls.__name__)
+    if not hasattr(real_cls, name) and (cls.__name__, name) in FALLBACKS:
+        owner, fallback = FALLBACKS[cls.__name__, name]
+        assert isinstance(inspect.getattr_static(getattr(real, owner), fallback), property)
+        pytest.skip(f"this xlwings has no {cls.__name__}.{name}; xxgk uses {owner}.{fallback} instead")
     assert hasattr(real_cls, name), f"xlwings.{cls.__name__} has no {name}"
     ours, theirs = inspect.getattr_static(cls, name), inspect.getattr_static(real_cls, name)
     if isinstance(ours, property):

@@ -82,11 +82,11 @@ def write_marked(result: FileResult, target: Path) -> None:
 def result_dict(result: FileResult) -> dict:
     """A plain, JSON-ready account of one file."""
     if result.error:
-        return {"file": str(result.path), "status": result.status, "error": str(result.error),
+        return {"file": readable(str(result.path)), "status": result.status, "error": str(result.error),
                 "error_kind": getattr(result.error, "kind", "")}
     report, form = result.report, result.report.form
     return {
-        "file": str(result.path), "status": result.status, "format": form.format_id,
+        "file": readable(str(result.path)), "status": result.status, "format": form.format_id,
         "agency": json_value(form.values.get("cover.agency")), "year": json_value(form.values.get("cover.year")),
         "errors": len(report.errors), "warnings": len(report.warnings), "explained": len(report.explained),
         "problems": list(form.problems),

@@ -12,6 +12,7 @@ from ..importer import ImportResult, import_report
 from ..importer.workbook import WORKBOOK_SUFFIX, default_workbook_path, write_import_workbook
 from ..published import Published, published_form
 from ..rules import RuleSet, RulesError, live_checks_for, load_rules
+from ..pathtext import readable
 from .common import EXIT_FINDINGS, EXIT_OK, fail, friendly_errors
 
 
@@ -72,7 +73,7 @@ def _print(result: ImportResult, published: Published, target: Path) -> None:
     placed = placed_figures(result)
     agency = result.agency or "（未找到单位名称）"
     year = f"{result.year} 年度" if result.year else "（未找到报告年度）"
-    click.echo(f"已导入：{result.source} → {target}")
+    click.echo(f"已导入：{readable(str(result.source))} → {readable(str(target))}")
     click.echo(f"  {agency} · {year} · {fmt.id} 版格式（{fmt.document}）")
     sources = [f"{name}：{result.found[key].source}" for key, name in
                (("agency", "单位名称"), ("year", "报告年度"), ("format", "格式")) if key in result.found]

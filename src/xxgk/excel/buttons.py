@@ -20,7 +20,8 @@ from .marks import (
     REPORT_SHEET, SheetMarks, address_groups, empty_report, padded, plan_clear, plan_marks, previous_marks,
     report_rows, summary_message,
 )
-from .protection import SheetProtection, lock_structure, protect_sheet, unlock_structure, unprotect_sheet
+from .protection import (SheetProtection, add_note, lock_structure, protect_sheet, unlock_structure,
+                         unprotect_sheet)
 
 TITLE = "xxgk 校验"
 _UNPROTECTED = SheetProtection(False)
@@ -140,7 +141,7 @@ def write_note(cell: Any, content: str, had_ours: bool) -> None:
         if note is not None:
             note.text = content
             return
-    cell.add_note(content)
+    add_note(cell, content)
 
 
 def write_report(book: Any, sheets: Any, live: LiveWorkbook, rows: list[list[Any]], old_height: int) -> None:

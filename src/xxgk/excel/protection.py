@@ -1,7 +1,8 @@
 """Sheet and workbook protection in live Excel: the one place that uses xlwings' ``.api``.
 
 xlwings has no protection API, so Worksheet.Unprotect/Protect and
-Workbook.Unprotect/Protect are reached through the native object (``.api``).
+Workbook.Unprotect/Protect are reached through the native object (``.api``);
+so is Range.AddComment where the installed xlwings has no ``add_note``.
 The settings to restore are read from the saved file's <sheetProtection>
 element (see live.py), so re-protecting costs one call, not a dozen reads of
 ``Protection.Allow…`` properties.
@@ -74,6 +75,15 @@ def protect_sheet(native: Any, protection: SheetProtection) -> None:
     native.Protect(**dict(protection.arguments))
     if protection.selection != SELECT_ALL:  # Protect resets nothing else; only a non-default needs a call
         native.EnableSelection = protection.selection
+
+
+def add_note(cell: Any, text: str) -> None:
+    """A new note on one cell: xlwings' ``Range.add_note``, or Excel's own Range.AddComment where xlwings
+    lacks it (0.37.0, the newest xlwings for Python 3.10)."""
+    if hasattr(cell, "add_note"):
+        cell.add_note(text)
+    else:
+        cell.api.AddComment(text)
 
 
 def unlock_structure(book: Any) -> Any:
