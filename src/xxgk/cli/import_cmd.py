@@ -10,9 +10,9 @@ from ..audit import NO_TABLES, describe_cells, holds_tables, placed_figures
 from ..formats import FORMATS, get_format
 from ..importer import ImportResult, import_report
 from ..importer.workbook import WORKBOOK_SUFFIX, default_workbook_path, write_import_workbook
+from ..pathtext import readable
 from ..published import Published, published_form
 from ..rules import RuleSet, RulesError, live_checks_for, load_rules
-from ..pathtext import readable
 from .common import EXIT_FINDINGS, EXIT_OK, fail, friendly_errors
 
 

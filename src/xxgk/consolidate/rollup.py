@@ -21,6 +21,7 @@ from typing import Callable, Sequence
 
 from ..errors import ReadError
 from ..model import FormData
+from ..pathtext import readable
 from .identity import text_of, year_of
 from .labels import (COL_AGENCY, FINDING_LEVEL, FINDING_LOCATION, FINDING_NOTE, FINDING_RULE, SHEET_DETAIL,
                      SHEET_FINDINGS, SHEET_STATUS)
@@ -64,7 +65,7 @@ def expand_summaries(entries: Sequence[Entry], judge: Callable[[Entry], None]) -
 def district_name(entry: Entry) -> str:
     """The district a summary stands for: its cover name, or its file name when that is our default."""
     name = entry.agency
-    return entry.path.stem if not name or DEFAULT_NAME.fullmatch(name) else name
+    return readable(entry.path.stem) if not name or DEFAULT_NAME.fullmatch(name) else name
 
 
 def _agencies(entry: Entry) -> tuple[list[Entry], dict]:
@@ -125,7 +126,7 @@ def note_cross_district(entries: Sequence[Entry]) -> None:
         kept = next((e for e in group if e.included), None)
         for entry in group:
             if kept is not None and entry is not kept and entry.district != kept.district:
-                entry.note = (f"同一单位也在“{kept.district}”的汇总表（{kept.path.name}）中，只计入一次；"
+                entry.note = (f"同一单位也在“{kept.district}”的汇总表（{kept.name}）中，只计入一次；"
                               "请核实该单位属于哪个区")
                 kept.note = f"来自“{kept.district}”的汇总表；同一单位也出现在“{entry.district}”的汇总表中"
 
