@@ -14,7 +14,7 @@ import pytest
 from xxgk.bench.corpus import YEAR, make_corpus
 from xxgk.consolidate import consolidate
 from xxgk.consolidate import previous_summary
-from xxgk.consolidate.detail_stream import detail_member
+from xxgk.consolidate.members import sheet_member
 from xxgk.consolidate.labels import SHEET_DETAIL
 from xxgk.consolidate.previous import load_previous
 from xxgk.errors import ReadError, XxgkError
@@ -34,7 +34,7 @@ def last_year(tmp_path_factory):
     summary = root / "汇总.xlsx"
     consolidate([corpus.folder], summary, year=YEAR)
     with zipfile.ZipFile(summary) as archive:
-        member = detail_member(archive, SHEET_DETAIL)
+        member = sheet_member(archive, SHEET_DETAIL)
         sizes = {info.filename: info.file_size for info in archive.infolist()}
     parts = [info.file_size for path in corpus.files[:3] for info in zipfile.ZipFile(path).infolist()]
     others = max([size for name, size in sizes.items() if name != member] + parts)  # agencies' too

@@ -43,11 +43,12 @@ _STATE: dict = {}  # what a worker needs: the rule set and the caller's context 
 def jobs_wanted(count: int) -> int:
     """Worker processes for ``count`` files: one per core, none for a handful of files."""
     configured = os.environ.get(JOBS_VARIABLE, "")
-    cores = int(configured) if configured.isdigit() and int(configured) > 0 else _cores()
-    return 1 if count < MIN_PARALLEL else max(1, min(cores, count // CHUNK))
+    wanted = int(configured) if configured.isdigit() and int(configured) > 0 else cores()
+    return 1 if count < MIN_PARALLEL else max(1, min(wanted, count // CHUNK))
 
 
-def _cores() -> int:
+def cores() -> int:
+    """The cores this process may run on."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux

@@ -11,7 +11,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from ..parallel import _cores
+from ..parallel import cores
 
 
 def inflate_all(path: Path) -> int:
@@ -24,7 +24,7 @@ def inflate_all(path: Path) -> int:
 
 def main(folder: str, jobs: int | None = None) -> int:
     files = sorted(p for p in Path(folder).rglob("*.xlsx") if p.is_file())
-    jobs = jobs or _cores()
+    jobs = jobs or cores()
     if jobs == 1:
         total = sum(map(inflate_all, files))
     else:

@@ -21,7 +21,8 @@ from ..template import build_workbook
 from .charts import ChartWriter
 from .compare_sheet import CompareWriter
 from .assemble import splice
-from .detail_stream import detail_member, detail_part
+from .detail_stream import detail_part
+from .members import sheet_member
 from .labels import SHEET_DETAIL, SHEET_FINDINGS, SHEET_STATUS
 from .result import ConsolidationResult, Entry
 from .sheets import SheetWriter
@@ -59,7 +60,7 @@ def write_summary(result: ConsolidationResult, fmt: Format, sums: dict, top: Seq
         sheets = written["sheets"]
         status = sheets.status_rows
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            member = {name: detail_member(archive, name) for name in (SHEET_STATUS, SHEET_DETAIL, SHEET_FINDINGS)}
+            member = {name: sheet_member(archive, name) for name in (SHEET_STATUS, SHEET_DETAIL, SHEET_FINDINGS)}
         rels = member[SHEET_STATUS].replace("worksheets/", "worksheets/_rels/", 1) + ".rels"
         parts = {member[SHEET_STATUS]: status.sheet, member[SHEET_DETAIL]: detail_part(sheets.detail_rows)}
         if sheets.finding_rows_part is not None:

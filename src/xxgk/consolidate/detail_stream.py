@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 import re
-import zipfile
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ..formats import Format
@@ -163,16 +162,6 @@ def cell_xml(ref: str, style: str, value: Value) -> str:
     elif not isinstance(value, (str, CellError, int, float)):
         return f'<c r="{ref}" s="{style}"/>'
     return f'<c r="{ref}" s="{style}" t="inlineStr">{text_xml(str(value))}</c>'
-
-
-def detail_member(archive: zipfile.ZipFile, sheet_name: str) -> str:
-    """The zip member of a worksheet, found by name through workbook.xml and its relationships."""
-    workbook = archive.read("xl/workbook.xml").decode("utf-8")
-    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8")
-    escaped = sheet_name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    rel_id = re.search(rf'<sheet name="{re.escape(escaped)}" sheetId="\d+" r:id="(rId\d+)"', workbook).group(1)
-    target = re.search(rf'<Relationship Id="{rel_id}" Type="[^"]*" Target="([^"]+)"', rels).group(1)
-    return "xl/" + target.lstrip("/").removeprefix("xl/")
 
 
 def detail_part(detail: DetailRows) -> Callable[[bytes, Callable[[bytes], object]], None]:

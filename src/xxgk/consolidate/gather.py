@@ -29,7 +29,7 @@ from ..rules import RuleSet
 from .detail_stream import figures_xml
 from .result import Entry
 from .spool import Packed, Spool, loaded
-from .sums import _tidy, number
+from .sums import tidy, number
 
 Progress = Callable[[int, int, Path], None]
 _KEY_INDEX: dict[str, dict[str, int]] = {}
@@ -200,7 +200,7 @@ def fold(fmt: Format, named_forms: Iterable[tuple[object, str]], top: int) -> tu
             (heapq.heappush if len(heap) < top else heapq.heappushpop)(heap, item)
     _add(totals, batch)
     ranked = sorted(item.key for item in heap)
-    return {key: _tidy(total) for key, total in zip(keys, totals)}, [(p, -v) for v, _name, p in ranked]
+    return {key: tidy(total) for key, total in zip(keys, totals)}, [(p, -v) for v, _name, p in ranked]
 
 
 BATCH = 512  # forms added column by column at once

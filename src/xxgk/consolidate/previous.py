@@ -15,7 +15,7 @@ from ..formats import get_format
 from ..model import FormData, Value
 from ..readers import detect_kind, read_workbook
 from .discover import discover
-from .gather import FrozenValues
+from .compact import FrozenValues
 from .previous_summary import detail_part, read_summary
 from .identity import code_key, date_of, name_key, text_of, year_of
 from .labels import COL_AGENCY, COL_CODE, COL_DISTRICT, COL_YEAR, SHEET_DETAIL

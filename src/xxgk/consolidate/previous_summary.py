@@ -22,7 +22,7 @@ from ..readers import read_workbook
 from ..readers import safezip
 from ..readers.safezip import (CHUNK, DAMAGED, MAX_RATIO, RATIO_FLOOR_BYTES, TOO_LARGE,
                                ZIP_FAILURES, CappedReader, TooLarge, check_directory)
-from .detail_stream import detail_member
+from .members import sheet_member
 from .labels import SHEET_DETAIL
 
 # 10,000 agencies make about 70 MB; far beyond that is no summary of ours.
@@ -37,8 +37,8 @@ def detail_part(path: Path) -> str | None:
         with zipfile.ZipFile(path) as archive:
             if SHEET_DETAIL not in _capped(archive, "xl/workbook.xml", safezip.MAX_MEMBER_BYTES).decode("utf-8"):
                 return None
-            member = detail_member(archive, SHEET_DETAIL)
-            return member if member in archive.NameToInfo else None
+            member = sheet_member(archive, SHEET_DETAIL)
+            return member if member in archive.namelist() else None
     except (AttributeError, UnicodeDecodeError, TooLarge, *ZIP_FAILURES):  # no such sheet, or a broken file
         return None
 

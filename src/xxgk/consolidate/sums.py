@@ -31,10 +31,10 @@ def sum_values(fmt: Format, forms: Iterable[FormData]) -> dict[str, int | float]
             value = number(form.values.get(key))
             if value is not None:
                 totals[key] += value
-    return {key: _tidy(total) for key, total in totals.items()}
+    return {key: tidy(total) for key, total in totals.items()}
 
 
-def _tidy(total: int | float) -> int | float:
+def tidy(total: int | float) -> int | float:
     if isinstance(total, int):
         return total
     rounded = round(total, DECIMALS)

@@ -32,7 +32,7 @@ from .fastxml import READY, Cell, SharedStrings, checked_cells, cell_of, sheet_c
 from .fastzip import Doubt, RawZip
 from .refs import Area
 from .values import cell_value, recompute_totals
-from .workbook import _marker_text, _Reader, _text
+from .workbook import WorkbookReader, cell_text, marker_text
 
 CACHE_SIZE = 64
 CONTENT_TYPES = "[Content_Types].xml"
@@ -131,7 +131,7 @@ def _read(path: str, explanations: bool) -> FormData:
     )
 
 
-def _read_table(archive: RawZip, reader: _Reader, plan: Table, values: dict, formulas: list, pending: list) -> None:
+def _read_table(archive: RawZip, reader: WorkbookReader, plan: Table, values: dict, formulas: list, pending: list) -> None:
     """One sheet's report cells into ``values``; read per file, never cached."""
     region = split_sheet(archive.read(_member(archive, reader, plan.sheet)))
     if region is None:
@@ -159,14 +159,14 @@ def _read_table(archive: RawZip, reader: _Reader, plan: Table, values: dict, for
             values[key] = _value(raw, {})
 
 
-def _member(archive: RawZip, reader: _Reader, sheet: str) -> str:
+def _member(archive: RawZip, reader: WorkbookReader, sheet: str) -> str:
     member = reader.sheet_parts.get(sheet)
     if not member or member not in archive.members:
         raise Doubt("sheet part missing")
     return member
 
 
-def _scan(archive: RawZip, reader: _Reader, wanted: dict) -> dict:
+def _scan(archive: RawZip, reader: WorkbookReader, wanted: dict) -> dict:
     """Sheets without report cells (marker, check area), cached by their content."""
     found = {}
     for sheet, positions in wanted.items():
@@ -207,7 +207,7 @@ def _check_index(raw: Cell | None) -> None:
         raise Doubt("bad shared string reference")
 
 
-def _strings(archive: RawZip, reader: _Reader, raws: list, table: list) -> dict[int, str]:
+def _strings(archive: RawZip, reader: WorkbookReader, raws: list, table: list) -> dict[int, str]:
     """The strings these cells refer to.
 
     Only the entries up to the highest one wanted are proven, as far as the careful
@@ -245,7 +245,7 @@ def _value(raw: Cell | None, strings: dict[int, str]) -> Value:
 
 
 def _marker(format_mark: Value, version_mark: Value) -> tuple[Format, str]:
-    format_id, version = _marker_text(format_mark), _marker_text(version_mark)
+    format_id, version = marker_text(format_mark), marker_text(version_mark)
     if not format_id or version != TEMPLATE_VERSION:
         raise Doubt("not this template version")
     try:
@@ -258,8 +258,8 @@ def _explanations(cells: dict, area: Area, rows: tuple, strings: dict[int, str])
     """As the careful reader finds them; only rows with something in the 说明 column can count."""
     found: dict[str, str] = {}
     for row in rows:
-        note = _text(_value(cells.get((row, area.last_col)), strings))
-        instance = _text(_value(cells.get((row, area.first_col)), strings))
+        note = cell_text(_value(cells.get((row, area.last_col)), strings))
+        instance = cell_text(_value(cells.get((row, area.first_col)), strings))
         if instance.strip() and note.strip() and area.first_col != area.last_col:
             found[instance.strip()] = note
     return found

@@ -57,10 +57,10 @@ class _Frames:
         head, tail = document[:start], document[end:]
         if b"<!" in head or b"<!" in tail or not document.startswith(b"<"):
             raise Doubt("DTD, comment, CDATA or unknown encoding")
-        _well_formed(document)
+        well_formed(document)
         if _CELL_LIKE.search(head) or _CELL_LIKE.search(tail) or b"<sheetData" in head + tail:
             raise Doubt("row or cell elements outside sheetData")  # the careful scan would read them
-        root = _root_start(head)
+        root = root_start(head)
         names = _PREFIX_DECLARATION.findall(root)
         frame = Frame(head, tail, root, tuple(b"<" + name + b":" for name in names), b"x14ac" in names)
         self.known[key] = frame
@@ -72,7 +72,7 @@ class _Frames:
 FRAMES = _Frames()
 
 
-def _well_formed(document: bytes) -> None:
+def well_formed(document: bytes) -> None:
     parser = expat.ParserCreate(None, "}")  # namespace-aware, as ElementTree parses
     try:
         parser.Parse(document, True)
@@ -80,7 +80,7 @@ def _well_formed(document: bytes) -> None:
         raise Doubt("XML not well-formed") from None
 
 
-def _root_start(head: bytes) -> bytes:
+def root_start(head: bytes) -> bytes:
     """Declaration plus the root element's start tag: the frame a sheet's data is judged in."""
     declaration = _DECLARATION.match(head)
     start = declaration.end() if declaration else 0
@@ -90,7 +90,7 @@ def _root_start(head: bytes) -> bytes:
     return head[:root.end()]
 
 
-def _root_name(frame: bytes) -> bytes:
+def root_name(frame: bytes) -> bytes:
     return _ROOT.match(frame, (_DECLARATION.match(frame) or re.match(b"", frame)).end()).group(1)
 
 
@@ -100,7 +100,7 @@ def split_sheet(document: bytes) -> tuple[bytes, Frame] | None:
     end = document.find(b"</sheetData>", start)
     if start < 0 or end < 0:
         if b"<sheetData/>" in document and document.count(b"<sheetData") == 1 and b"<!" not in document:
-            _well_formed(document)
+            well_formed(document)
             return None
         raise Doubt("no plain sheetData")
     end += len(b"</sheetData>")

@@ -15,7 +15,7 @@ from ..formats import Format
 from .fastsheet import Picker
 from .fastzip import Doubt, MemoryArchive, RawZip
 from .refs import Area, column_letters
-from .workbook import CHECKS_NAME, FORMAT_NAME, VERSION_NAME, Plan, _Reader
+from .workbook import CHECKS_NAME, FORMAT_NAME, VERSION_NAME, Plan, WorkbookReader
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class Layout:
 
 @dataclass
 class Structure:
-    reader: _Reader  # the careful reader's view of names and sheets (its archive dropped)
+    reader: WorkbookReader  # the careful reader's view of names and sheets (its archive dropped)
     layouts: dict[tuple[str, bool], Layout] = field(default_factory=dict)
 
     @cached_property
@@ -108,7 +108,7 @@ def structure_of(archive: RawZip) -> Structure:
         if all(archive.raw(member) == raw for member, raw in parts):
             return structure
     memory = MemoryArchive(archive)
-    reader = _Reader(archive.path, memory)
+    reader = WorkbookReader(archive.path, memory)
     reader.archive = None  # keep no file's bytes alive in the cache
     parts = tuple((m, archive.raw(m)) for m in dict.fromkeys(memory.opened))
     structure = Structure(reader)

@@ -15,7 +15,7 @@ import functools
 import re
 from typing import NamedTuple
 
-from .fastframe import Frame, _root_name, _root_start, _well_formed, split_sheet
+from .fastframe import Frame, root_name, root_start, well_formed, split_sheet
 from .fastsheet import REF
 from .faststrings import PlainStrings, RichStrings, entry_end
 from .fastzip import Doubt
@@ -56,7 +56,7 @@ def checked_cells(middle: bytes, frame: Frame, wanted: frozenset[tuple[int, int]
         raise Doubt("comment or CDATA in sheetData")
     if b"xmlns" in middle or any(prefix in middle for prefix in frame.prefixes):
         raise Doubt("prefixed element in sheetData")  # the careful reader would take it by local name
-    _well_formed(frame.root + middle + b"</" + _root_name(frame.root) + b">")
+    well_formed(frame.root + middle + b"</" + root_name(frame.root) + b">")
     return _pick(middle, wanted)
 
 
@@ -226,8 +226,8 @@ class SharedStrings:
             return
         if b"<!" in document:
             raise Doubt("DTD, comment or CDATA in shared strings")
-        _well_formed(document)
-        root = _root_start(document[:4096])
+        well_formed(document)
+        root = root_start(document[:4096])
         if b"xmlns:" in root or document.count(b"xmlns") != 1 or document.count(b"<si") != document.count(b"<si>"):
             raise Doubt("unusual shared strings")
         self.pieces = document.split(b"<si>")

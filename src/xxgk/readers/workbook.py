@@ -50,10 +50,10 @@ def read_workbook(path: str | os.PathLike, *, explanations: bool = True) -> Form
     if kind not in WORKBOOK_KINDS:
         raise ReadError(path, kind, refusal(kind))
     with SafeArchive(path) as archive:
-        return _Reader(path, archive).read(explanations)
+        return WorkbookReader(path, archive).read(explanations)
 
 
-class _Reader:
+class WorkbookReader:
     def __init__(self, path: str, archive: SafeArchive):
         self.path = path
         self.archive = archive
@@ -93,7 +93,7 @@ class _Reader:
         targets = {n: self.names.get(n) for n in (FORMAT_NAME, VERSION_NAME)}
         if targets[FORMAT_NAME] is None or targets[FORMAT_NAME].area is None:
             raise ReadError(self.path, "not_template", NOT_TEMPLATE)
-        marks = {n: _marker_text(self.single(t)) for n, t in targets.items()}
+        marks = {n: marker_text(self.single(t)) for n, t in targets.items()}
         if not marks[FORMAT_NAME]:
             raise ReadError(self.path, "not_template", NOT_TEMPLATE)
         try:
@@ -170,21 +170,21 @@ class _Reader:
     def explanations(self, area: Area, raws: dict, strings: dict[int, str]) -> dict[str, str]:
         found: dict[str, str] = {}
         for row in range(area.first_row, area.last_row + 1):
-            instance = _text(self.value(raws.get((area.sheet, row, area.first_col)), strings))
-            note = _text(self.value(raws.get((area.sheet, row, area.last_col)), strings))
+            instance = cell_text(self.value(raws.get((area.sheet, row, area.first_col)), strings))
+            note = cell_text(self.value(raws.get((area.sheet, row, area.last_col)), strings))
             if instance.strip() and note.strip() and area.first_col != area.last_col:
                 found[instance.strip()] = note
         return found
 
 
-def _text(value: Value) -> str:
+def cell_text(value: Value) -> str:
     if value is None or isinstance(value, bool):
         return ""
     return str(value)
 
 
-def _marker_text(value: Value) -> str:
+def marker_text(value: Value) -> str:
     """Marker cells may have been turned into numbers (2021, 1.0) by a spreadsheet; compare as text."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return _text(value).strip()
+    return cell_text(value).strip()

@@ -48,7 +48,7 @@ class Report:
         return "已说明" if self.explained else "通过"
 
 
-class _Compiled:
+class CompiledInstance:
     """An instance with its condition turned into Python closures once."""
 
     def __init__(self, instance: Instance):
@@ -67,7 +67,7 @@ class RuleSet:
     def __init__(self, specs: list[RuleSpec], path: str = ""):
         self.specs = specs
         self.path = path
-        self._compiled: dict[str, list[_Compiled]] = {}
+        self._compiled: dict[str, list[CompiledInstance]] = {}
         problems = [p for fid in FORMATS for p in self._expand_all(fid)]
         problems += [f"{s.source}: 规则“{s.id}”没有匹配到任何单元格" for s in specs
                      if not self._matched(s) and not any(s.source in p for p in problems)]
@@ -80,7 +80,7 @@ class RuleSet:
             if format_id not in spec.formats:
                 continue
             try:
-                compiled.extend(_Compiled(i) for i in expand(spec, fmt))
+                compiled.extend(CompiledInstance(i) for i in expand(spec, fmt))
             except ExprError as err:
                 where = spec.where(getattr(err, "field", ""))
                 problems.append(f"{where}: 规则“{spec.id}”（格式 {format_id}）：{err}")
@@ -92,6 +92,10 @@ class RuleSet:
 
     def instances(self, format_id: str) -> list[Instance]:
         return [c.instance for c in self._compiled[format_id]]
+
+    def compiled(self, format_id: str) -> list[CompiledInstance]:
+        """The format's instances, each with its condition compiled, in the order they are judged."""
+        return self._compiled[format_id]
 
     @cached_property
     def ids(self) -> list[str]:
@@ -113,12 +117,12 @@ def environment(form: FormData, previous: FormData | None, agencies: FormData | 
     return env
 
 
-def judge_all(compiled: Iterable[_Compiled], env, form: FormData) -> Report:
+def judge_all(compiled: Iterable[CompiledInstance], env, form: FormData) -> Report:
     findings = (_judge(c, env, form) for c in compiled)
     return Report(form, [f for f in findings if f is not None])
 
 
-def _judge(compiled: _Compiled, env, form: FormData) -> Finding | None:
+def _judge(compiled: CompiledInstance, env, form: FormData) -> Finding | None:
     instance = compiled.instance
     if not compiled.needs <= env.keys():
         return None

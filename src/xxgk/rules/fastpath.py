@@ -19,7 +19,7 @@ from ..formats import get_format
 from ..model import FormData
 from .engine import Report, RuleSet, environment, judge_all
 from .expr import Binary, Call, Num, Unary
-from .pyeval import _equal
+from .pyeval import numbers_equal
 from .resolve import CellRef, Const
 
 _COMPARE = {"<", "<=", ">", ">="}
@@ -107,7 +107,7 @@ class FastRules:
     """One rule set's instances of one format, split into generated checks and engine-judged ones."""
 
     def __init__(self, ruleset: RuleSet, format_id: str):
-        self.compiled = ruleset._compiled[format_id]
+        self.compiled = ruleset.compiled(format_id)
         self.cells = set(get_format(format_id).cells)
         variables: dict[str, str] = {}
         constants: list = []
@@ -167,7 +167,7 @@ def _build(variables: dict[str, str], constants: list, lines: list[str]):
     if variables:
         source += f"    {names}{',' if len(variables) == 1 else ''} = cells\n"
     source += "    bad = []\n" + "\n".join(lines) + "\n    return bad\n"
-    namespace = {"_eq": _equal, "K": tuple(constants)}
+    namespace = {"_eq": numbers_equal, "K": tuple(constants)}
     exec(compile(source, "<xxgk fast rules>", "exec"), namespace)  # noqa: S102 - our own generated code
     return namespace["quick"]
 

@@ -72,7 +72,7 @@ def _compile_binary(node: Binary) -> Compiled:
         return lambda env: bool(left(env)) or bool(right(env))
     if op in ("==", "!="):
         negate = op == "!="
-        return lambda env: _equal(left(env), right(env)) != negate
+        return lambda env: numbers_equal(left(env), right(env)) != negate
     if op in _ORDER:
         compare = _ORDER[op]
         return lambda env: compare(as_number(left(env)), as_number(right(env)))
@@ -88,7 +88,7 @@ def _divide(a, b):
     return a / b
 
 
-def _equal(a, b) -> bool:
+def numbers_equal(a, b) -> bool:
     if isinstance(a, str) and isinstance(b, str):
         return a == b
     a, b = as_number(a), as_number(b)
