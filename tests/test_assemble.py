@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 
+from xxgk import speed
 from xxgk.consolidate.assemble import in_child, splice
 
 
@@ -56,7 +57,9 @@ def test_members_made_in_a_child_make_the_same_zip(tmp_path, aside):
     assert data["xl/worksheets/sheet2.xml"] == b"<worksheet>two</worksheet>"
 
 
-def test_a_child_that_fails_or_dies_leaves_the_job_to_this_process():
+def test_a_child_that_fails_or_dies_is_reported_and_its_job_done_here(tmp_path, monkeypatch):
+    monkeypatch.setenv(speed.LOG_VARIABLE, str(tmp_path / "logs"))
+    speed.take_notices()
     parent = os.getpid()
 
     def fails_there() -> int:
@@ -72,9 +75,33 @@ def test_a_child_that_fails_or_dies_leaves_the_job_to_this_process():
     def works() -> tuple[int, bool]:
         return 44, os.getpid() != parent
 
+    told = []
     for job, expected in ((fails_there, 42), (dies_there, 43), (works, (44, True))):
-        with in_child(job) as result:
+        with in_child(job, what="分单位明细") as result:
             assert result() == expected
+        told.append(speed.take_notices())
+    assert [len(notices) for notices in told] == [1, 1, 0]
+    assert all("“分单位明细”在子进程中生成失败" in notices[0] for notices in told[:2])
+    (log,) = (tmp_path / "logs").iterdir()
+    assert str(log) in told[0][0] and str(log) in told[1][0]
+    text = log.read_text(encoding="utf-8")
+    assert "RuntimeError: only in the child" in text and "ended without a result" in text
+
+
+def test_no_child_is_forked_while_another_thread_runs():
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        with in_child(os.getpid) as result:
+            assert result() == os.getpid()  # done here: a fork now could copy a lock the thread holds
+    finally:
+        stop.set()
+        thread.join()
+    with in_child(os.getpid) as result:
+        assert result() != os.getpid()
 
 
 def test_a_job_that_fails_everywhere_raises_here():

@@ -22,7 +22,8 @@ import pytest
 from consolidate_support import HOSTILE, YEAR, build, named_values
 from xxgk.consolidate import consolidate, read_entry
 from xxgk.consolidate.identity import text_of
-from xxgk.consolidate.gather import FrozenValues, read_entries, sum_forms
+from xxgk.consolidate.compact import FrozenValues
+from xxgk.consolidate.gather import read_entries, sum_forms
 from xxgk.consolidate.labels import COL_FILE, DETAIL_FIXED, SHEET_DETAIL
 from xxgk.consolidate.sums import sum_values
 from xxgk.formats import get_format

@@ -20,7 +20,7 @@ from xxgk.formats import get_format
 from xxgk.readers import read_workbook
 from xxgk.rules import load_rules
 from xxgk.samples import cover_values
-from xxgk.validate import check_file
+from xxgk.speed import pipeline
 
 F2021 = get_format("2021")
 NOTE = "已核实：本年收费确为 25.8 亿元"
@@ -69,9 +69,14 @@ def ruleset():
     return load_rules()
 
 
+def check_file(path: Path, ruleset, fast: bool):
+    """The file judged by the speed layer's pipeline or the careful one."""
+    return next(pipeline(careful=not fast).check_files([path], ruleset, None))
+
+
 @pytest.mark.parametrize("fast", [False, True], ids=["careful", "fast"])
 def test_a_note_explains_the_failing_warning(files, ruleset, fast):
-    result = check_file(files["explained"], ruleset, fast=fast)
+    result = check_file(files["explained"], ruleset, fast)
     assert [(f.rule_id, f.explanation) for f in result.report.explained] == [(WARNING, NOTE)]
     assert result.status == "已说明"
 
@@ -80,13 +85,13 @@ def test_a_note_explains_the_failing_warning(files, ruleset, fast):
 def test_a_damaged_checks_sheet_is_not_read_when_no_warning_fails(files, ruleset, fast):
     with pytest.raises(ReadError):  # the sheet really is damaged: a full read refuses the file
         read_workbook(files["passing_damaged"])
-    result = check_file(files["passing_damaged"], ruleset, fast=fast)
+    result = check_file(files["passing_damaged"], ruleset, fast)
     assert result.error is None and result.status == "通过"
 
 
 @pytest.mark.parametrize("fast", [False, True], ids=["careful", "fast"])
 def test_a_damaged_checks_sheet_makes_the_file_unreadable_once_a_warning_fails(files, ruleset, fast):
-    result = check_file(files["warned_damaged"], ruleset, fast=fast)
+    result = check_file(files["warned_damaged"], ruleset, fast)
     assert result.report is None and isinstance(result.error, ReadError)
     assert result.status == "无法读取" and "warned_damaged.xlsx" in str(result.error)
 

@@ -6,9 +6,14 @@ of one worker per core (ProcessPoolExecutor), in chunks, yielding results in
 input order as they come so a caller can print or fold them without holding
 them all.
 
-Workers get the rule set by inheritance (fork, on Linux) or rebuild it from its
-specs (spawn, on Windows and macOS). They ignore Ctrl-C: the parent alone
-handles it and stops the pool.
+Workers are forked only where that is safe (``fork_is_safe``: where Python forks
+by default, on Linux, and while this process runs no other thread); they get the
+rule set by inheritance then. Elsewhere (Windows, macOS, a process with a
+progress thread) they are started by the platform's method (spawn) and rebuild
+the rule set from its specs. They ignore Ctrl-C: the parent alone handles it and
+stops the pool. A worker that dies stops the run with a Chinese sentence, its
+story in a log file (``speed.report_failure``): its files are not silently read
+again here, where whatever killed it could kill the run.
 """
 from __future__ import annotations
 
@@ -23,10 +28,13 @@ import time
 import traceback
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
-from .errors import ReadError
+from . import speed
+from .errors import ReadError, XxgkError
 from .model import FormData
 from .rules import RuleSet
 
@@ -36,6 +44,8 @@ MIN_PARALLEL = 48
 CHUNK = 16
 WINDOW = 4  # chunks in flight per worker: enough to keep each busy, few enough to hold
 JOBS_VARIABLE = "XXGK_JOBS"  # 1 turns the workers off (for measuring, or a machine short of memory)
+WORKER_DIED = ("读取报表的工作进程意外退出（可能是内存不足），已停止；错误详情已写入 {log}。"
+               "可设置环境变量 XXGK_JOBS=1 改为单进程运行后重试")
 
 _STATE: dict = {}  # what a worker needs: the rule set and the caller's context (last year's figures)
 
@@ -55,6 +65,22 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+def fork_is_safe() -> bool:
+    """Whether a child may be forked here: only where Python itself starts processes by forking (Linux;
+    never macOS, whose system libraries break in a forked child, nor Windows, which has no fork), and only
+    while this process runs no other thread (the child would inherit a copy of any lock one holds)."""
+    return (hasattr(os, "fork") and multiprocessing.get_start_method() == "fork"
+            and threading.active_count() == 1)
+
+
+def start_method() -> str:
+    """How workers are started: forked where that is safe, else the platform's way (never fork)."""
+    if fork_is_safe():
+        return "fork"
+    default = multiprocessing.get_start_method()
+    return "spawn" if default == "fork" else default
+
+
 def map_ordered(func: Callable[[Path], T], paths: Sequence[Path], ruleset: RuleSet,
                 context: object = None) -> Iterator[T]:
     """``func(path)`` for every path, in order; ``func`` finds the rule set and ``context`` (whatever the
@@ -64,17 +90,20 @@ def map_ordered(func: Callable[[Path], T], paths: Sequence[Path], ruleset: RuleS
         _STATE.update(ruleset=ruleset, context=context)
         yield from map(func, paths)
         return
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    processes = multiprocessing.get_context(method)
+    method = start_method()
+    speed.COUNTS[f"workers:{method}"] += jobs
     if method == "fork":
         _STATE.update(ruleset=ruleset, context=context)
         initargs = (None, None, None)
     else:
         initargs = (ruleset.specs, ruleset.path, context)
     # ProcessPoolExecutor, not Pool: a worker that dies breaks the run with an error, never a hang
-    executor = ProcessPoolExecutor(jobs, mp_context=processes, initializer=_start_worker, initargs=initargs)
+    executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method), initializer=_start_worker,
+                                   initargs=initargs)
     try:
         yield from _in_order(executor, func, paths, jobs * WINDOW)
+    except BrokenProcessPool:
+        raise XxgkError(speed.report_failure(WORKER_DIED, traceback.format_exc())) from None
     finally:
         # Waiting costs at most the chunks already running. Not waiting lets the interpreter's exit
         # hook write to the pool's closed wake-up pipe, which prints a traceback (seen once here).
@@ -93,7 +122,9 @@ def _in_order(executor: ProcessPoolExecutor, func: Callable[[Path], T], paths: S
         following = next(chunks, None)
         if following is not None:
             pending.append(executor.submit(_packed_chunk, func, following))
-        for ok, value in pickle.loads(packed_results):
+        outcomes, counts = pickle.loads(packed_results)
+        speed.COUNTS.update(counts)
+        for ok, value in outcomes:
             if not ok:
                 raise value
             yield value
@@ -101,12 +132,15 @@ def _in_order(executor: ProcessPoolExecutor, func: Callable[[Path], T], paths: S
 
 def _packed_chunk(func: Callable[[Path], T], paths: Sequence[Path]) -> bytes:
     """A chunk's outcomes pickled by the worker itself in one go (strings and keys shared by the
-    chunk's results travel once), so whatever each call returns or raises reaches the parent."""
+    chunk's results travel once), so whatever each call returns or raises reaches the parent,
+    with the counts the chunk added (fast reads, fallbacks)."""
     outcomes = [_outcome(func, path) for path in paths]
+    counts = dict(speed.COUNTS)
+    speed.COUNTS.clear()
     try:
-        return pickle.dumps(outcomes, pickle.HIGHEST_PROTOCOL)
+        return pickle.dumps((outcomes, counts), pickle.HIGHEST_PROTOCOL)
     except Exception:  # one outcome does not pickle: the others still travel as they are
-        return pickle.dumps([_picklable(outcome, path) for outcome, path in zip(outcomes, paths)],
+        return pickle.dumps(([_picklable(outcome, path) for outcome, path in zip(outcomes, paths)], counts),
                             pickle.HIGHEST_PROTOCOL)
 
 
@@ -136,6 +170,7 @@ copyreg.pickle(ReadError, lambda err: (_rebuild_read_error, (err.path, err.kind,
 
 
 def _start_worker(specs, path, context) -> None:
+    speed.COUNTS.clear()  # a forked worker's copy holds the parent's counts so far
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     if specs is not None:
@@ -155,10 +190,12 @@ def worker_state() -> tuple[RuleSet, object]:
 
 def check_one(path: Path):
     """What ``validate.check_file`` gives, by the fast reader and the fast rules."""
-    from .validate import check_file
+    from .readers.fast import read_form_fast
+    from .rules.fastpath import validate_fast
+    from .validate import check_with
 
     ruleset, previous = worker_state()
-    return check_file(path, ruleset, previous, fast=True)
+    return check_with(path, read_form_fast, partial(validate_fast, ruleset), previous)
 
 
 def check_files(paths: Iterable[Path], ruleset: RuleSet, previous: FormData | None = None):

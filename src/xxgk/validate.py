@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from .errors import ReadError, XxgkError
 from .fileio import fitted
@@ -34,30 +35,26 @@ def read_form(path: str | Path, *, explanations: bool = True) -> FormData:
     return read_workbook(path, explanations=explanations)
 
 
-def check_file(path: str | Path, ruleset: RuleSet, previous: FormData | None = None, *,
-               fast: bool = False) -> FileResult:
-    """Read and judge one file. ``fast`` takes the fast reader and rules, which give the same result.
+def check_file(path: str | Path, ruleset: RuleSet, previous: FormData | None = None) -> FileResult:
+    """Read and judge one file carefully (the careful reader, the rule engine)."""
+    return check_with(path, read_form, ruleset.validate, previous)
+
+
+def check_with(path: str | Path, read: Callable[..., FormData], validate: Callable[..., Report],
+               previous: FormData | None = None) -> FileResult:
+    """Read one file with ``read(path, explanations=…)`` and judge it with ``validate(form, previous=…)``.
 
     The 校验结果 sheet (most of a saved workbook's bytes) is read only when a warning fails: a
     clerk's 说明 there can only mark a failing warning as explained, never change what fails.
     """
     path = Path(path)
     try:
-        report = _judge(path, ruleset, previous, fast, explanations=False)
+        report = validate(read(path, explanations=False), previous=previous)
         if report.explainable:
-            report = _judge(path, ruleset, previous, fast, explanations=True)
+            report = validate(read(path, explanations=True), previous=previous)
     except ReadError as err:
         return FileResult(path, error=err)
     return FileResult(path, report=report)
-
-
-def _judge(path: Path, ruleset: RuleSet, previous: FormData | None, fast: bool, explanations: bool) -> Report:
-    if fast:
-        from .readers.fast import read_form_fast
-        from .rules.fastpath import validate_fast
-
-        return validate_fast(ruleset, read_form_fast(path, explanations=explanations), previous=previous)
-    return ruleset.validate(read_form(path, explanations=explanations), previous=previous)
 
 
 def marked_copy_path(source: Path, output: Path | None) -> Path:

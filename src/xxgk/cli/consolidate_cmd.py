@@ -1,6 +1,7 @@
 """xxgk consolidate: roll a district's agency workbooks into one summary workbook."""
 from __future__ import annotations
 
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -9,16 +10,19 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from .. import speed
 from ..consolidate import STATUSES, ConsolidationResult, consolidate
 from ..consolidate.result import (NOT_RECEIVED, EXCLUDED, PASSED, REPLACED, SUMMARY_LEFT_OUT, UNREADABLE,
                                   WRONG_FORMAT, WRONG_YEAR)
 from ..pathtext import readable
 from ..rules import RulesError, load_rules
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, fail, friendly_errors
+from .notices import CAREFUL_HELP, print_notices
 
 STATUS_COLOUR = {PASSED: "green", UNREADABLE: "red", "有错误": "red", "有警告": "yellow", REPLACED: "dim",
                  SUMMARY_LEFT_OUT: "dim"}
 REJECTED = (WRONG_YEAR, WRONG_FORMAT, EXCLUDED)
+REFRESH_SECONDS = 0.1
 
 
 @click.command("consolidate")
@@ -40,9 +44,10 @@ REJECTED = (WRONG_YEAR, WRONG_FORMAT, EXCLUDED)
                    "标记副本和“退回清单.xlsx”。")
 @click.option("--due", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="退回通知中的重新报送期限；默认为 7 天后。")
+@click.option("--careful", is_flag=True, help=CAREFUL_HELP)
 @friendly_errors
 def command(inputs, output, year, roster, previous, exclude_invalid, rules_file, district, csv_path, feedback,
-            due) -> None:
+            due, careful) -> None:
     """汇总各单位报送的工作簿，生成同样格式的区汇总表。
 
     \b
@@ -73,16 +78,23 @@ def command(inputs, output, year, roster, previous, exclude_invalid, rules_file,
         fail("规则文件有误：\n" + "\n".join(err.problems))
     with _progress() as bar:
         task = bar.add_task("读取报表", total=None, file="")
+        shown = [0.0]
 
         def advance(done: int, total: int, path: Path) -> None:
             bar.update(task, completed=done, total=total, file=escape(readable(path.name)))
+            now = time.monotonic()
+            if now - shown[0] >= REFRESH_SECONDS or done == total:  # redrawn here: the bar has no thread
+                shown[0] = now
+                bar.refresh()
 
         result = consolidate(inputs, output, year=year, roster=roster, previous=previous,
                              exclude_invalid=exclude_invalid, ruleset=ruleset, district=district,
-                             progress=advance, csv=csv_path)
+                             progress=advance, csv=csv_path, careful=careful)
     print_result(result)
+    print_notices(result.notices)
     if feedback is not None:
         _send_back(result, feedback, due.date() if due else None)
+    speed.save_counts()
     raise SystemExit(exit_code(result))
 
 
@@ -109,8 +121,11 @@ def exit_code(result: ConsolidationResult) -> int:
 
 
 def _progress() -> Progress:
+    """A progress bar redrawn by ``advance`` alone: no refresh thread, so worker processes may be forked
+    (a child forked beside a running thread may inherit a lock it holds; see parallel.fork_is_safe)."""
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    TextColumn("{task.fields[file]}"), console=Console(stderr=True), transient=True)
+                    TextColumn("{task.fields[file]}"), console=Console(stderr=True), transient=True,
+                    auto_refresh=False)
 
 
 def print_result(result: ConsolidationResult) -> None:

@@ -6,11 +6,12 @@ from typing import Iterable, Iterator
 
 import click
 
+from .. import speed
 from ..errors import ReadError, WriteError
 from ..rules import RulesError, load_rules
-from ..parallel import check_files
 from ..validate import FileResult, marked_copy_path, read_form, result_dict, write_marked
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, fail, friendly_errors
+from .notices import CAREFUL_HELP, print_notices
 from .output import print_results
 from .streaming import Tally, echo_json_list
 
@@ -23,8 +24,9 @@ from .streaming import Tally, echo_json_list
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果（供程序使用）。")
 @click.option("--mark", is_flag=True, help="另存一份标记了问题单元格的副本（原文件不变）。")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="标记副本的保存位置（文件或文件夹）。")
+@click.option("--careful", is_flag=True, help=CAREFUL_HELP)
 @friendly_errors
-def command(files, rules_file, previous, as_json, mark, output) -> None:
+def command(files, rules_file, previous, as_json, mark, output, careful) -> None:
     """校验一个或多个用模板填写的工作簿。
 
     退出码：0 无错误；1 发现错误；2 有文件无法读取。
@@ -36,8 +38,9 @@ def command(files, rules_file, previous, as_json, mark, output) -> None:
     except RulesError as err:
         fail("规则文件有误：\n" + "\n".join(err.problems))
     last_year = _read_previous(previous)
-    # read and judged in worker processes, printed as they come, in order (see xxgk.parallel)
-    results = tally = Tally(check_files(files, ruleset, last_year), lambda result: exit_code([result]))
+    # read and judged (in worker processes when there are many), printed as they come, in order
+    checked = speed.pipeline(careful).check_files(files, ruleset, last_year)
+    results = tally = Tally(checked, lambda result: exit_code([result]))
     unwritten: list[Path] = []
     if mark:
         results = _write_marks(results, output, unwritten)
@@ -45,6 +48,8 @@ def command(files, rules_file, previous, as_json, mark, output) -> None:
         echo_json_list(result_dict(r) for r in results)
     else:
         print_results(results)
+    print_notices(speed.take_notices())
+    speed.save_counts()
     raise SystemExit(EXIT_UNREADABLE if unwritten else tally.code)
 
 

@@ -1,24 +1,26 @@
 """District consolidation: many agencies' workbooks -> one summary in the same format.
 
 ``consolidate`` reads every input, applies the policy (see ``policy``), sums the
-included agencies and writes the summary workbook. It prints nothing; the
-command line reports through the returned ConsolidationResult and ``progress``.
+included agencies and writes the summary workbook — by the way ``speed.pipeline``
+gives (the careful one, or the speed layer's, with the same result). It prints
+nothing; the command line reports through the returned ConsolidationResult and
+``progress``.
 """
 from __future__ import annotations
 
 import datetime as dt
 import time
+from functools import partial
 from pathlib import Path
 from typing import Callable, Sequence
 
+from .. import speed
 from ..errors import ReadError, WriteError, XxgkError
-from ..formats import format_for_year
+from ..formats import Format, format_for_year
 from ..readers import detect_kind, read_workbook
-from ..rules import RuleSet, live_checks_for, load_rules
+from ..rules import Report, RuleSet, live_checks_for, load_rules
 from ..model import FormData
-from ..rules.fastpath import validate_fast
 from .discover import Discovery, discover
-from .gather import fold, read_entries
 from .identity import date_of, text_of, year_of
 from .labels import TOP_AGENCIES
 from .policy import apply_policy, common_year, missing_agencies
@@ -26,8 +28,8 @@ from .previous import PreviousIndex, load_previous
 from .compare import compare
 from .rollup import expand_summaries, note_cross_district
 from .outputs import check_extra_output, resolved as _resolved, write_detail_csv
-from .spool import Spool, loaded
 from .result import STATUSES, UNREADABLE, ConsolidationResult, Entry, MissingAgency
+from .sums import number, sum_values
 
 Progress = Callable[[int, int, Path], None]
 NO_PREVIOUS = "未找到该单位的上年报表，未做跨年核对"
@@ -38,10 +40,11 @@ __all__ = ["consolidate", "ConsolidationResult", "Entry", "MissingAgency", "STAT
 def consolidate(inputs: Sequence[Path], output: Path, *, year: int | None = None, roster: Path | None = None,
                 previous: Path | None = None, exclude_invalid: bool = False, ruleset: RuleSet | None = None,
                 district: str | None = None, progress: Progress | None = None,
-                csv: Path | None = None) -> ConsolidationResult:
+                csv: Path | None = None, careful: bool | None = None) -> ConsolidationResult:
     """Consolidate the workbooks under ``inputs`` (files and folders) into ``output`` (.xlsx).
 
     ``csv``: also write the included agencies' figures there as one long table (``xxgk.tidy``).
+    ``careful`` turns the speed layer off for this run (as ``XXGK_CAREFUL=1`` does).
 
     Raises XxgkError (a Chinese sentence) when there is nothing to consolidate or an
     argument cannot be used; a file that cannot be read is an Entry, never an exception.
@@ -58,10 +61,10 @@ def consolidate(inputs: Sequence[Path], output: Path, *, year: int | None = None
     # last year's figures go to the workers when they need not wait for the year (a summary, or --year)
     early = previous is not None and (year is not None or not Path(previous).is_dir())
     last_year = load_previous(Path(previous), year) if early else None
-    spool = Spool()  # each agency's figures wait on disk, not in memory
+    way = speed.pipeline(careful)
     final = previous is None or early  # else judged again below, once last year's folder can be read
-    entries = read_entries(found.files, ruleset, progress, spool, last_year, final)  # in workers, judged
-    entries = expand_summaries(entries, lambda entry: judge(entry, ruleset, last_year))  # a city's districts
+    entries = way.read_entries(found.files, ruleset, progress, last_year, final)
+    entries = expand_summaries(entries, lambda entry: judge(entry, partial(way.validate, ruleset), last_year))
     year = year or common_year(entries) or dt.date.today().year - 1
     fmt = format_for_year(year)
     if fmt is None:
@@ -69,11 +72,12 @@ def consolidate(inputs: Sequence[Path], output: Path, *, year: int | None = None
     if previous is not None and not early:  # last year's workbooks in a folder: which year is known only now
         last_year = load_previous(Path(previous), year)
         for entry in entries:
-            _judge(entry, ruleset, last_year)
+            if entry.form is not None:
+                judge(entry, partial(way.validate, ruleset), last_year)
     apply_policy(entries, year, fmt, exclude_invalid)
     note_cross_district(entries)
     included = [e for e in entries if e.included]
-    sums, top = fold(fmt, ((e.form, e.agency) for e in included), TOP_AGENCIES)
+    sums, top = way.fold(fmt, included, TOP_AGENCIES)
     result = ConsolidationResult(output=output, year=year, format_id=fmt.id,
                                  district=district or f"汇总（{len(included)} 个单位）",
                                  entries=entries, skipped=found.skipped)
@@ -81,15 +85,16 @@ def consolidate(inputs: Sequence[Path], output: Path, *, year: int | None = None
         result.missing = missing_agencies(roster_entries, entries)
     if last_year is not None:
         result.comparison = compare(fmt, year, sums, entries, last_year)
-    from .build import summary_problems, write_summary  # the XlsxWriter side, kept out of the logic
+    from .build import summary_problems  # the XlsxWriter side, kept out of the logic
 
     top_entries = [(included[position], new) for position, new in top]
-    unstreamed = write_summary(result, fmt, sums, top_entries, live_checks_for(fmt, ruleset),
-                               roster_entries is not None)
+    unstreamed = way.write_summary(result, fmt, sums, top_entries, live_checks_for(fmt, ruleset),
+                                   roster_entries is not None)
     result.summary_problems = [f.message for f in summary_problems(output, fmt, sums, ruleset, unstreamed)]
     if csv is not None:
         write_detail_csv(result, Path(csv))
         result.csv = Path(csv)
+    result.notices = speed.take_notices()
     result.seconds = time.perf_counter() - started
     return result
 
@@ -123,24 +128,40 @@ def read_entry(path: Path, read: Callable[[Path], FormData] = read_workbook) -> 
                  format_id=form.format_id, filled=date_of(values.get("cover.date")), modified=modified, form=form)
 
 
-def judge(entry: Entry, ruleset: RuleSet, last_year: PreviousIndex | None) -> None:
+def read_judged(path: Path, read: Callable[..., FormData], validate: Callable[..., Report],
+                last_year: PreviousIndex | None, final: bool = True) -> Entry:
+    """Read one file with ``read(path, explanations=…)`` and judge it with ``validate(form, previous=…)``.
+
+    ``final``: the judgement stands, so the 校验结果 sheet is read only when a warning fails
+    (a 说明 there can only explain one); otherwise the 说明 are read at once, for a later judgement.
+    """
+    entry = read_entry(path, partial(read, explanations=not final))
+    if entry.form is not None:
+        judge(entry, validate, last_year)
+        if final and entry.report.explainable:
+            entry = read_entry(path, read)  # a 说明 may explain it: now read the 校验结果 sheet
+            if entry.form is not None:
+                judge(entry, validate, last_year)
+    return entry
+
+
+def judge(entry: Entry, validate: Callable[..., Report], last_year: PreviousIndex | None) -> None:
     """Judge a read entry against last year's figures of its agency (noting when there are none)."""
     previous = last_year.find(entry.agency, entry.credit_code) if last_year is not None else None
-    entry.report = validate_fast(ruleset, entry.form, previous=previous)
+    entry.report = validate(entry.form, previous=previous)
     entry.status = entry.report.status
     if last_year is not None and previous is None:
         entry.note = NO_PREVIOUS
 
 
-def _judge(entry: Entry, ruleset: RuleSet, last_year: PreviousIndex) -> None:
-    if entry.form is None:
-        return
-    spooled = entry.form.values
-    entry.form.values = loaded(spooled)  # in memory only while judged
-    try:
-        judge(entry, ruleset, last_year)
-    finally:
-        entry.form.values = spooled
+def sums_and_top(fmt: Format, included: Sequence[Entry], top: int) -> tuple[dict, list[tuple[int, object]]]:
+    """The sums of the included forms (``sums.sum_values``), and the ``top`` of them by new applications:
+    (position, t3.new.total), by falling total, then name."""
+    def new(entry: Entry):
+        return number(entry.form.values.get("t3.new.total")) or 0
+
+    ranked = sorted(range(len(included)), key=lambda i: (-new(included[i]), included[i].agency))
+    return sum_values(fmt, [e.form for e in included]), [(i, new(included[i])) for i in ranked[:top]]
 
 
 def _check_output(output: Path) -> None:

@@ -5,55 +5,49 @@ output, except the members the summary streams (``detail_stream``,
 ``status_stream``): each of those is made by its function and compressed into a
 file of its own first — 分单位明细 and 问题清单 in a forked child while
 this process makes 报送情况 and its relationships, so on two cores the two longest
-members cost the time of one — and then copied into the zip as compressed.
+members cost the time of one — and then copied into the zip as compressed
+(``zipout``: zipfile has no public call for that).
 
-zipfile has no public call for adding bytes already compressed, so
-``add_compressed`` does what ``ZipFile.open(…, "w")`` does around its
-compressor, on the same attributes. Where no child can be forked (Windows,
-macOS) or the child fails, its members are made here, after the others: the
-output is the same.
+A child is forked only where that is safe (``parallel.fork_is_safe``); elsewhere
+(Windows, macOS, a process running other threads) its members are made here,
+after the others: the output is the same. A child that fails is reported — its
+traceback in a log file, a Chinese notice for the person — and its members are
+then made here.
 """
 from __future__ import annotations
 
 import gc
 import io
-import multiprocessing
 import os
 import pickle
-import shutil
 import signal
 import tempfile
+import traceback
 import zipfile
 import zlib
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Collection, Iterator, TypeVar
 
+from .. import speed
+from ..parallel import fork_is_safe
 from .spool import BUFFER
+from .zipout import Compressed, ZipWriter
 
 try:  # ISA-L deflates these sheets 3x faster than zlib, and smaller; any deflate stream will do
-    from isal import isal_zlib as _deflater
+    from isal import isal_zlib as deflater
 except ImportError:  # a dependency, yet optional here
-    _deflater = zlib
+    deflater = zlib
 
 Part = Callable[[bytes, Callable[[bytes], object]], None]  # (XlsxWriter's XML of a part, write)
 LEVEL = 1  # compression level of the streamed members: fast, and this XML compresses well anyway
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Compressed:
-    """A member's data as a raw deflate stream in a file, with what its zip headers need."""
-
-    path: str
-    crc: int
-    size: int
-    compressed: int
+CHILD_FAILED = ("汇总表的“{what}”在子进程中生成失败，已改在本进程中重新生成（结果相同）；"
+                "错误详情已写入 {log}")
 
 
 def splice(data: bytes, target: Path, parts: dict[str, Part],
-           added: Callable[[], dict[str, Part]] | None = None, aside: Collection[str] = ()) -> None:
+           added: Callable[[], dict[str, Part]] | None = None, aside: Collection[str] = (), what: str = "") -> None:
     """Write workbook ``data`` to ``target``, each member named in ``parts`` made by its function.
 
     ``added()``, asked once this process has made its parts, gives members that
@@ -65,7 +59,7 @@ def splice(data: bytes, target: Path, parts: dict[str, Part],
             return {name: compress_part(Path(folder), name, parts[name], source.read(name)) for name in names}
 
         theirs = [name for name in parts if name in aside]
-        with in_child(lambda: make(theirs), fork=bool(theirs)) as their_members:
+        with in_child(lambda: make(theirs), fork=bool(theirs), what=what) as their_members:
             made = make([name for name in parts if name not in aside])
             made.update((name, compress_part(Path(folder), name, part, b"")) for name, part in (added or dict)().items())
             made.update(their_members())
@@ -73,26 +67,28 @@ def splice(data: bytes, target: Path, parts: dict[str, Part],
 
 
 def _write(source: zipfile.ZipFile, target: Path, made: dict[str, Compressed]) -> None:
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+    with open(target, "wb") as stream:
+        out = ZipWriter(stream)
         for info in source.infolist():
             if info.filename in made:
-                add_compressed(out, info.filename, info.date_time, made.pop(info.filename))
+                out.add_compressed(info.filename, info.date_time, made.pop(info.filename))
             else:
-                out.writestr(info, source.read(info))
+                out.add(info.filename, info.date_time, source.read(info))
         stamp = source.infolist()[0].date_time
         for name, member in made.items():  # the added members, after the rest
-            add_compressed(out, name, stamp, member)
+            out.add_compressed(name, stamp, member)
+        out.close()
 
 
 def compress_part(folder: Path, name: str, part: Part, xml: bytes) -> Compressed:
     """Run ``part`` on ``xml`` and keep what it writes, deflated as in a zip, in a file in ``folder``."""
     path = folder / name.replace("/", "_")
-    compressor = _deflater.compressobj(LEVEL, _deflater.DEFLATED, -15)  # raw deflate, as in a zip
+    compressor = deflater.compressobj(LEVEL, deflater.DEFLATED, -15)  # raw deflate, as in a zip
     crc = size = 0
     with open(path, "wb", buffering=BUFFER) as out:
         def write(chunk: bytes) -> None:
             nonlocal crc, size
-            crc = _deflater.crc32(chunk, crc)
+            crc = deflater.crc32(chunk, crc)
             size += len(chunk)
             out.write(compressor.compress(chunk))
 
@@ -101,35 +97,17 @@ def compress_part(folder: Path, name: str, part: Part, xml: bytes) -> Compressed
         return Compressed(str(path), crc, size, out.tell())
 
 
-def add_compressed(out: zipfile.ZipFile, name: str, stamp: tuple, member: Compressed) -> None:
-    """Add ``member``'s compressed data to ``out`` as ``name``, as ZipFile.open(…, "w") would have written it."""
-    info = zipfile.ZipInfo(name, stamp)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = 0o600 << 16
-    info.CRC, info.file_size, info.compress_size = member.crc, member.size, member.compressed
-    zip64 = max(member.size, member.compressed) > zipfile.ZIP64_LIMIT
-    out.fp.seek(out.start_dir)
-    info.header_offset = out.fp.tell()
-    out.fp.write(info.FileHeader(zip64))
-    with open(member.path, "rb") as data:
-        shutil.copyfileobj(data, out.fp, BUFFER)
-    out.start_dir = out.fp.tell()
-    out.filelist.append(info)
-    out.NameToInfo[name] = info
-    out._didModify = True  # noqa: SLF001 - so close() writes the central directory
-
-
 @contextmanager
-def in_child(job: Callable[[], T], fork: bool = True) -> Iterator[Callable[[], T]]:
+def in_child(job: Callable[[], T], fork: bool = True, what: str = "") -> Iterator[Callable[[], T]]:
     """Start ``job`` in a forked child; the function yielded waits for its result.
 
-    Without ``fork``, where processes cannot be forked, or when the child fails
-    in any way, that function runs ``job`` here instead (raising what it raises).
-    The child is a bare ``os.fork``: it runs the job, sends its result down a pipe
-    and leaves by ``os._exit``, touching no lock another thread of this process
-    (a progress bar's, say) may have held at the fork.
+    Without ``fork``, or where forking is not safe (``fork_is_safe``), that function
+    runs ``job`` here. When the child fails in any way, the failure is reported
+    (``speed.report_failure``: a log file and a Chinese notice naming ``what``) and
+    the job runs here, raising what it raises. The child is a bare ``os.fork``: it
+    runs the job, sends its result down a pipe and leaves by ``os._exit``.
     """
-    if not fork or "fork" not in multiprocessing.get_all_start_methods():
+    if not fork or not fork_is_safe():
         yield job
         return
     receive, send = os.pipe()
@@ -152,13 +130,16 @@ def in_child(job: Callable[[], T], fork: bool = True) -> Iterator[Callable[[], T
         nonlocal waited
         with open(receive, "rb", closefd=False) as stream:
             data = stream.read()  # until the child closes its end
-        os.waitpid(child, 0)
+        _pid, status = os.waitpid(child, 0)
         waited = True
         try:
             done, value = pickle.loads(data)
         except Exception:  # noqa: BLE001 - the child died without a word
-            done, value = False, None
-        return value if done else job()
+            done, value = False, f"the child process ended without a result (wait status {status})"
+        if done:
+            return value
+        speed.report_failure(CHILD_FAILED, value, what=what or "部分工作表")
+        return job()
 
     try:
         yield result
@@ -170,14 +151,14 @@ def in_child(job: Callable[[], T], fork: bool = True) -> Iterator[Callable[[], T
 
 
 def _child(job: Callable[[], T], receive: int, send: int) -> None:
-    """In the forked child: run ``job``, send (done, result), and leave without any clean-up."""
+    """In the forked child: run ``job``, send (done, result or traceback), and leave without any clean-up."""
     try:
         os.close(receive)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
         try:
             outcome = pickle.dumps((True, job()), pickle.HIGHEST_PROTOCOL)
-        except BaseException:  # noqa: BLE001 - the parent runs the job again and reports what it raises
-            outcome = pickle.dumps((False, None))
+        except BaseException:  # noqa: BLE001 - the parent reports it and runs the job itself
+            outcome = pickle.dumps((False, traceback.format_exc()))
         view = memoryview(outcome)
         while view:
             view = view[os.write(send, view):]

@@ -7,11 +7,9 @@ previous summary stays untouched until the new one is complete.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import tempfile
-import zipfile
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ..formats import Format
 from ..model import Finding, LiveCheck
@@ -20,10 +18,6 @@ from ..rules import RuleSet
 from ..template import build_workbook
 from .charts import ChartWriter
 from .compare_sheet import CompareWriter
-from .assemble import splice
-from .detail_stream import detail_part
-from .members import sheet_member
-from .labels import SHEET_DETAIL, SHEET_FINDINGS, SHEET_STATUS
 from .result import ConsolidationResult, Entry
 from .sheets import SheetWriter
 from .sums import agencies_form
@@ -35,10 +29,14 @@ def cover_values(result: ConsolidationResult) -> dict:
 
 
 def write_summary(result: ConsolidationResult, fmt: Format, sums: dict, top: Sequence[tuple[Entry, object]],
-                  checks: Sequence[LiveCheck], roster_given: bool) -> bytes:
-    """Write the summary; return it as it was before the streamed rows went in (for ``summary_problems``).
+                  checks: Sequence[LiveCheck], roster_given: bool, sheet_writer: type[SheetWriter] = SheetWriter,
+                  write: Callable[[SheetWriter, bytes, Path], None] | None = None) -> bytes | None:
+    """Write the summary with ``sheet_writer``'s sheets (the plain writer's, unless the speed layer gives its own).
 
-    ``top`` are the agencies with the most new applications, with that number (``gather.fold``).
+    ``top`` are the agencies with the most new applications, with that number.
+    ``write(sheets, data, temporary_path)``, when given, writes the finished workbook
+    itself (the speed layer streams its long sheets in there); then the workbook as
+    it was before that is returned, for ``summary_problems``.
     """
     included = [e for e in result.entries if e.included]
     title = f"{result.district} {result.year} 年度政府信息公开工作年度报告 汇总图表（{len(included)} 个单位）"
@@ -49,29 +47,19 @@ def write_summary(result: ConsolidationResult, fmt: Format, sums: dict, top: Seq
         ChartWriter(workbook, fmt, sums, top, title).write()
         if result.comparison is not None:
             CompareWriter(workbook, result.comparison, result.district).write()
-        sheets = written["sheets"] = SheetWriter(workbook, result, fmt)
+        sheets = written["sheets"] = sheet_writer(workbook, result, fmt)
         sheets.status_sheet()
         sheets.missing_sheet(roster_given)
         sheets.detail_sheet()
         sheets.findings_sheet()
 
-    def write(data: bytes, target: Path) -> None:  # the rows of 报送情况, 分单位明细, 问题清单 go straight in
+    def write_workbook(data: bytes, target: Path) -> None:
         written["data"] = data
-        sheets = written["sheets"]
-        status = sheets.status_rows
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            member = {name: sheet_member(archive, name) for name in (SHEET_STATUS, SHEET_DETAIL, SHEET_FINDINGS)}
-        rels = member[SHEET_STATUS].replace("worksheets/", "worksheets/_rels/", 1) + ".rels"
-        parts = {member[SHEET_STATUS]: status.sheet, member[SHEET_DETAIL]: detail_part(sheets.detail_rows)}
-        if sheets.finding_rows_part is not None:
-            parts[member[SHEET_FINDINGS]] = sheets.finding_rows_part.sheet
-        splice(data, target, parts,
-               lambda: {rels: lambda _xml, out: status.relationships(out)} if status.linked else {},
-               aside={member[SHEET_DETAIL], member[SHEET_FINDINGS]})  # made in a second process meanwhile
+        write(written["sheets"], data, target)
 
     build_workbook(result.output, fmt, live_checks=checks, values={**sums, **cover_values(result)}, extend=extend,
-                   write=write)
-    return written["data"]
+                   write=write_workbook if write is not None else None)
+    return written.get("data")
 
 
 def summary_problems(output: Path, fmt: Format, sums: dict, ruleset: RuleSet,

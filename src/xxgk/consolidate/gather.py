@@ -1,17 +1,18 @@
-"""Reading a district's submissions for consolidation: in worker processes, kept small.
+"""Reading a district's submissions for consolidation: in worker processes, kept small (speed layer).
 
 Each worker reads a file (fast reader, careful fallback) and judges it (fast
-rules, identical findings), then sends back the Entry with its FormData made
-compact: the values pickled into one bytes object together with their
-分单位明细 cells as XML (``spool.Packed``), and the cell addresses and formula
-sets — the same for every file made from one template — sent once per worker
-and shared by reference afterwards. The summary process appends the packed
-values to a spool on disk as they arrive and keeps only where they are, so
-10,000 entries cost it a few megabytes, not gigabytes.
+rules, identical findings) as ``consolidate.read_judged`` does, then sends back
+a ``Gathered``: the Entry's own fields, the form's findings and fields apart
+from its values, the values pickled into one bytes object together with their
+分单位明细 cells as XML, and the cell addresses and formula sets — the same for
+every file made from one template — as tokens of content sent once per worker.
+The summary process appends the pickled values to a spool on disk as they
+arrive (``spool``), so 10,000 entries cost it a few megabytes, not gigabytes;
+each Entry's form reads its values back from there (``spool.SpooledValues``).
 """
 from __future__ import annotations
 
-import functools
+import dataclasses
 import heapq
 import itertools
 import math
@@ -19,66 +20,34 @@ import os
 import pickle
 import sys
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Sequence
 
 from ..formats import Format, get_format
-from ..model import Value
+from ..model import Finding, FormData, Value
 from ..parallel import map_ordered, worker_state
-from ..rules import RuleSet
+from ..rules import Report, RuleSet
+from .compact import FrozenValues
 from .detail_stream import figures_xml
 from .result import Entry
-from .spool import Packed, Spool, loaded
-from .sums import tidy, number
+from .spool import Spool, loaded
+from .sums import number, tidy
 
 Progress = Callable[[int, int, Path], None]
-_KEY_INDEX: dict[str, dict[str, int]] = {}
+SHARED_FIELDS = ("addresses", "formulas", "sheets")  # the same for every file of one template: sent once
 
 
-def _index(format_id: str) -> dict[str, int]:
-    if format_id not in _KEY_INDEX:
-        fmt = get_format(format_id)
-        _KEY_INDEX[format_id] = {key: i for i, key in enumerate((*fmt.cover_fields, *fmt.cells))}
-    return _KEY_INDEX[format_id]
+@dataclasses.dataclass(slots=True)
+class Gathered:
+    """One file's Entry on its way from a worker to the summary process."""
 
-
-@functools.lru_cache(maxsize=None)
-def _keys(format_id: str) -> tuple[str, ...]:
-    """The format's keys in order, as one tuple: a form's keys are compared with it in one go."""
-    return tuple(_index(format_id))
-
-
-class FrozenValues(Mapping):
-    """A form's values as one tuple in the format's key order; reads like the dict it replaces."""
-
-    __slots__ = ("format_id", "cells")
-
-    def __init__(self, format_id: str, cells: tuple):
-        self.format_id = format_id
-        self.cells = cells
-
-    @classmethod
-    def of(cls, format_id: str, values: Mapping[str, Value]) -> Mapping[str, Value]:
-        """Compact when ``values`` has exactly the format's keys in its order, else ``values`` itself."""
-        if tuple(values) != _keys(format_id):
-            return values
-        return cls(format_id, tuple(values.values()))
-
-    def __getitem__(self, key: str) -> Value:
-        return self.cells[_index(self.format_id)[key]]
-
-    def get(self, key: str, default=None):
-        position = _index(self.format_id).get(key)
-        return default if position is None else self.cells[position]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(_index(self.format_id))
-
-    def __len__(self) -> int:
-        return len(self.cells)
-
-    def __reduce__(self):
-        return FrozenValues, (self.format_id, self.cells)
+    entry: Entry  # without its form and report
+    form: dict | None = None  # the FormData's fields but its values and the shared ones
+    shared: dict = dataclasses.field(default_factory=dict)  # field -> token of its content
+    findings: list[Finding] = dataclasses.field(default_factory=list)
+    values: bytes = b""  # pickled
+    figures: bytes = b""  # 分单位明细 figure cells (detail_stream.figures_xml)
 
 
 def read_entries(files: Sequence[Path], ruleset: RuleSet, progress: Progress | None,
@@ -88,30 +57,36 @@ def read_entries(files: Sequence[Path], ruleset: RuleSet, progress: Progress | N
     ``final``: these judgements stand, so a file's 校验结果 sheet is read only when a warning fails
     (its 说明 can only explain one). When the caller judges again later, every file's 说明 are read.
 
-    Each form's values are left in ``spool`` (a new one when not given): ``form.values``
-    is a SpooledValues, read back from disk when used.
+    Each form's values are left in ``spool`` (a new one when not given) and read back from there.
     """
     spool = spool if spool is not None else Spool()
     shared: dict[tuple, object] = {}
     _SENT.clear()  # what an earlier run sent is not in this run's ``shared`` (and forked workers inherit it)
     entries, files = [], list(files)
     # map_ordered hands the workers one context object: here, the whole index of last year's agencies
-    reader = _read_one if final else _read_one_with_notes
-    for done, (entry, sent) in enumerate(map_ordered(reader, files, ruleset, last_year), start=1):
+    for done, (gathered, sent) in enumerate(map_ordered(partial(gather_one, final=final), files, ruleset, last_year),
+                                            start=1):
         shared.update(sent)
+        entry = arrived(gathered, spool, shared)
         entry.path = files[done - 1]  # the caller's Path, not a second copy of it per file
-        entry.status = sys.intern(entry.status)  # a few statuses and formats, shared by 10,000 entries
-        entry.format_id = sys.intern(entry.format_id)
-        if entry.form is not None:
-            form = entry.form
-            form.addresses = shared[form.addresses]
-            form.formulas = shared[form.formulas]
-            form.sheets = shared[form.sheets]
-            form.values = spool.add(form.values)
         entries.append(entry)
         if progress is not None:
             progress(done, len(files), entry.path)
     return entries
+
+
+def arrived(gathered: Gathered, spool: Spool, shared: dict) -> Entry:
+    """The Entry a worker gathered, its form's values in ``spool``."""
+    entry = gathered.entry
+    entry.status = sys.intern(entry.status)  # a few statuses and formats, shared by 10,000 entries
+    entry.format_id = sys.intern(entry.format_id)
+    if gathered.form is not None:
+        fields = gathered.form
+        values = spool.add(fields["format_id"], gathered.values, gathered.figures)
+        content = {name: shared[token] for name, token in gathered.shared.items()}
+        entry.form = FormData(**fields, **content, values=values)
+        entry.report = Report(entry.form, gathered.findings)
+    return entry
 
 
 _SENT: list[tuple[object, tuple]] = []  # in a worker: (content, token) already sent to the parent
@@ -129,41 +104,35 @@ def _token(content, sent: dict) -> tuple:
     return token
 
 
-def _read_one(path: Path, notes_always: bool = False) -> tuple[Entry, dict]:
+def gather_one(path: Path, final: bool = True) -> tuple[Gathered, dict]:
+    """In a worker: read and judge one file (``read_judged``), made ready for the trip (and new shared content)."""
     from ..readers.fast import read_form_fast
-    from . import judge, read_entry
+    from ..rules.fastpath import validate_fast
+    from . import read_judged
 
     ruleset, last_year = worker_state()
-    entry = read_entry(path, functools.partial(read_form_fast, explanations=notes_always))
-    if entry.form is not None:
-        judge(entry, ruleset, last_year)
-        if not notes_always and entry.report.explainable:
-            entry = read_entry(path, read_form_fast)  # a 说明 may explain it: now read the 校验结果 sheet
-            if entry.form is not None:
-                judge(entry, ruleset, last_year)
+    entry = read_judged(path, read_form_fast, partial(validate_fast, ruleset), last_year, final)
     sent: dict = {}
-    if entry.form is not None:
-        form = entry.form
-        form.values = pack(form.format_id, form.values)
-        form.addresses = _token(form.addresses, sent)
-        form.formulas = _token(form.formulas, sent)
-        form.sheets = _token(form.sheets, sent)
-    return entry, sent
+    form = entry.form
+    gathered = Gathered(dataclasses.replace(entry, form=None, report=None))
+    if form is not None:
+        gathered.form = {f.name: getattr(form, f.name) for f in dataclasses.fields(form)
+                         if f.name not in SHARED_FIELDS and f.name != "values"}
+        gathered.shared = {name: _token(getattr(form, name), sent) for name in SHARED_FIELDS}
+        gathered.findings = entry.report.findings
+        gathered.values, gathered.figures = pack(form.format_id, form.values)
+    return gathered, sent
 
 
-def _read_one_with_notes(path: Path) -> tuple[Entry, dict]:
-    return _read_one(path, notes_always=True)
-
-
-def pack(format_id: str, values: Mapping[str, Value]) -> Packed:
-    """The values pickled, with their 分单位明细 figure cells, for the trip to the summary process."""
+def pack(format_id: str, values: Mapping[str, Value]) -> tuple[bytes, bytes]:
+    """The values pickled, and their 分单位明细 figure cells, for the trip to the summary process."""
     compact = FrozenValues.of(format_id, values)
     try:
         fmt = get_format(format_id)
     except Exception:  # not a format of ours: never included, so never in 分单位明细
-        return Packed(format_id, pickle.dumps(compact, pickle.HIGHEST_PROTOCOL), b"")
+        return pickle.dumps(compact, pickle.HIGHEST_PROTOCOL), b""
     figures = compact.cells[len(fmt.cover_fields):] if isinstance(compact, FrozenValues) else compact
-    return Packed(format_id, pickle.dumps(compact, pickle.HIGHEST_PROTOCOL), figures_xml(fmt, figures))
+    return pickle.dumps(compact, pickle.HIGHEST_PROTOCOL), figures_xml(fmt, figures)
 
 
 def sum_forms(fmt: Format, forms: Iterable) -> dict[str, int | float]:

@@ -93,6 +93,7 @@ class ConsolidationResult:
     summary_problems: list[str] = field(default_factory=list)  # the written summary failing 汇总
     csv: Path | None = None  # the long table written beside the summary (--csv)
     comparison: object = None  # compare.Comparison with last year, when --previous was given
+    notices: list[str] = field(default_factory=list)  # what went wrong on the way, though the summary is whole
     seconds: float = 0.0
 
     @property

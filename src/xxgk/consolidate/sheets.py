@@ -4,6 +4,10 @@ Everything copied from an agency's workbook — names, file names, messages that
 quote values, explanations — is written with ``write_string``: a name such as
 ``=HYPERLINK(...)`` stays inert text. Links to the files are relationships
 (``write_url``), never a formula.
+
+This is the plain writer, every row through XlsxWriter's public calls: the
+careful path's, and the authority the speed layer's streamed rows
+(``streamed.StreamedSheets``) must equal.
 """
 from __future__ import annotations
 
@@ -16,8 +20,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..formats import Format
 from ..model import CellError, Value
-from .detail_stream import DetailRows, write_probe
-from .status_stream import FindingRows, StatusRows, probe_statuses
+from ..pathtext import link_target, readable
 from .identity import NO_NAME
 from .labels import (COL_AGENCY, COL_CODE, COL_DISTRICT, COL_FILE, COL_STATUS, COL_YEAR, DETAIL_FIXED, FINDING_LEVEL,
                      FINDING_LOCATION, FINDING_NOTE, FINDING_RULE, SHEET_DETAIL, SHEET_FINDINGS, SHEET_MISSING,
@@ -36,6 +39,7 @@ FINDING_COLUMNS = ((COL_AGENCY, 26), (COL_FILE, 30), (COL_STATUS, 10), (FINDING_
 MISSING_COLUMNS = (("序号", 6), (COL_AGENCY, 34), (COL_CODE, 22), ("情况", 70))
 DETAIL_WIDTHS = {COL_AGENCY: 28, COL_DISTRICT: 14, COL_CODE: 21, COL_YEAR: 9, COL_STATUS: 9, COL_FILE: 30}
 SEVERITY = {"error": "错误", "warning": "警告"}
+NO_FINDINGS = "纳入汇总的报表没有发现问题。"
 STATUS_COLOURS = {  # fill, font
     PASSED: ("#C6EFCE", "#006100"), ERRORS: ("#FFC7CE", "#9C0006"), UNREADABLE: ("#FFC7CE", "#9C0006"),
     WARNINGS: ("#FFEB9C", "#7F6000"), EXPLAINED: ("#DDEBF7", "#1F4E78"), WRONG_YEAR: ("#F8CBAD", "#833C0B"),
@@ -44,8 +48,42 @@ STATUS_COLOURS = {  # fill, font
 }
 
 
+MAX_LINKS = 65530  # Excel's limit of hyperlinks per sheet: XlsxWriter drops the cell beyond it
+MAX_LINK_TARGET = 2000
+
+
 def clip(text: str) -> str:
     return text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + "…"
+
+
+def row_pixels(texts: Sequence[tuple[int, str]], columns: Sequence[tuple[str, float]]) -> int:
+    """Height in whole pixels (Excel keeps row heights at 96 dpi) of a row of wrapped (col, text) cells.
+
+    XlsxWriter cannot autofit: the wrapped lines are estimated so no text hides behind the next row.
+    """
+    lines = max((wrapped_lines(str(text), columns[col][1]) for col, text in texts if text), default=1)
+    return int(max(MIN_ROW_PT, lines * LINE_PT + 4) * 4 / 3 + 0.5)
+
+
+def link_of(target: str) -> tuple[str, str] | None:
+    """(link target, tip) of a hyperlink to the file at ``target`` (relative to the summary), or None when
+    the name stays plain text: ``#`` would be read as an anchor, ``%`` as an escape, and Excel refuses very
+    long targets. A name in bytes that are no UTF-8 (a zip from Chinese Windows) links the very bytes."""
+    if "#" in target or "%" in target or len(target) > MAX_LINK_TARGET:
+        return None
+    shown = readable(target)
+    return (target if shown == target else link_target(target)), shown[:250]
+
+
+def status_texts(entry: Entry) -> tuple[tuple[int, str], ...]:
+    """报送情况's text cells of an entry, (column, text), as both writers fill them."""
+    agency = entry.agency or (NO_NAME if entry.form is not None else "")
+    return ((1, entry.name), (2, agency), (4, entry.format_id), (9, "\n".join(entry.messages)),
+            (10, entry.note))
+
+
+def status_colours(status: str) -> tuple[str, str]:
+    return STATUS_COLOURS.get(status, ("#FFFFFF", "#000000"))
 
 
 class SheetWriter:
@@ -83,9 +121,7 @@ class SheetWriter:
     @staticmethod
     def fit_row(sheet: Worksheet, row: int, texts: Sequence[tuple[int, str]],
                 columns: Sequence[tuple[str, float]]) -> None:
-        """XlsxWriter cannot autofit: estimate the wrapped lines so no text hides behind the next row."""
-        lines = max((wrapped_lines(str(text), columns[col][1]) for col, text in texts if text), default=1)
-        sheet.set_row(row, max(MIN_ROW_PT, lines * LINE_PT + 4))
+        sheet.set_row_pixels(row, row_pixels(texts, columns))
 
     def header(self, sheet: Worksheet, columns: Sequence[tuple[str, float]], height: float = 30) -> None:
         for col, (title, width) in enumerate(columns):
@@ -105,17 +141,32 @@ class SheetWriter:
 
     # 报送情况 ----------------------------------------------------------------------------
     def status_sheet(self) -> None:
-        """The header, and a probe row per status style: the rows are streamed in (status_stream)."""
         sheet = self.workbook.add_worksheet(SHEET_STATUS)
         self.header(sheet, STATUS_COLUMNS)
-        entries = self.result.entries
-        for row, status in enumerate(probe_statuses(entries), start=1):
-            fill, font = STATUS_COLOURS.get(status, ("#FFFFFF", "#000000"))
-            if row == 1:
-                sheet.write_number(row, 0, 0, self.styles.cell)
-            sheet.write_string(row, 5, "probe", self.styles.status(fill, font))
-        self.status_rows = StatusRows(self.relative, entries, STATUS_COLUMNS)
-        self.finish(sheet, len(entries), len(STATUS_COLUMNS))
+        links = 0
+        for row, entry in enumerate(self.result.entries, start=1):
+            sheet.write_number(row, 0, row, self.styles.cell)
+            texts = status_texts(entry)
+            for col, text in texts:
+                self.string(sheet, row, col, text)
+            if links < MAX_LINKS and self.link(sheet, row, 1, entry.path):
+                links += 1
+            self.value(sheet, row, 3, entry.year)
+            self.string(sheet, row, 5, entry.status, self.styles.status(*status_colours(entry.status)))
+            for col, count in ((6, entry.errors), (7, entry.warnings), (8, entry.explained)):
+                sheet.write_number(row, col, count, self.styles.cell)
+            self.fit_row(sheet, row, texts, STATUS_COLUMNS)
+        self.finish(sheet, len(self.result.entries), len(STATUS_COLUMNS))
+
+    def link(self, sheet: Worksheet, row: int, col: int, path: Path) -> bool:
+        """The file name as a hyperlink relationship to the file, relative to the summary's folder (so the
+        summary and the submissions can be moved together); False when it stays plain text."""
+        link = link_of(self.relative(path))
+        if link is None:
+            return False
+        target, tip = link
+        sheet.write_url(row, col, "external:" + target, self.styles.link, clip(readable(path.name)), tip)
+        return True
 
     def relative(self, path: Path) -> str:
         """``relpath(path.resolve(), base)``, resolving each folder once: a province has 10,000 files in a few."""
@@ -154,28 +205,43 @@ class SheetWriter:
         fixed = tuple((title, DETAIL_WIDTHS[title]) for title in DETAIL_FIXED)
         self.header(sheet, (*fixed, *((cell.label, 16) for cell in cells)), height=150)
         sheet.freeze_panes(1, 1)
-        included = [e for e in self.result.entries if e.included]
+        included = self.included()
         if not any(e.district for e in included):  # agencies' own workbooks: the column stays, out of sight
             column = DETAIL_FIXED.index(COL_DISTRICT)
             sheet.set_column(column, column, DETAIL_WIDTHS[COL_DISTRICT], None, {"hidden": True})
-        # the rows themselves are streamed into the file afterwards (detail_stream): millions of cells
-        write_probe(sheet, self.styles.cell, self.styles.number, len(fixed))
-        self.detail_rows = DetailRows(included, self.fmt, len(fixed))
+        self.detail_rows(sheet, included, len(fixed))
         self.finish(sheet, len(included), len(fixed) + len(cells))
+
+    def included(self) -> list[Entry]:
+        return [e for e in self.result.entries if e.included]
+
+    def detail_rows(self, sheet: Worksheet, included: list[Entry], fixed: int) -> None:
+        number_style = self.styles.number
+        for row, entry in enumerate(included, start=1):
+            values = entry.form.values
+            cells = (entry.agency or NO_NAME, entry.district, entry.credit_code, entry.year, entry.status,
+                     entry.name)  # DETAIL_FIXED's columns
+            for col, value in enumerate(cells):
+                self.value(sheet, row, col, value)
+            for col, key in enumerate(self.fmt.cells, start=fixed):
+                self.value(sheet, row, col, values.get(key), number_style)
 
     # 问题清单 ----------------------------------------------------------------------------
     def findings_sheet(self) -> None:
-        """The header and a probe row: the rows are streamed in (status_stream.FindingRows), if any."""
         sheet = self.workbook.add_worksheet(SHEET_FINDINGS)
         self.header(sheet, FINDING_COLUMNS)
-        listed = [e for e in self.result.entries if e.included or e.status == EXCLUDED]
-        rows = FindingRows(listed, self.finding_rows, FINDING_COLUMNS)
-        self.finding_rows_part = rows if rows.count else None
-        if rows.count:
-            self.string(sheet, 1, 0, "probe")
-        else:
-            self.string(sheet, 1, 0, "纳入汇总的报表没有发现问题。", self.styles.remark)
-        self.finish(sheet, rows.count, len(FINDING_COLUMNS))
+        row = 0
+        for entry in self.listed():
+            for cells in self.finding_rows(entry):
+                row += 1
+                self.texts(sheet, row, tuple(enumerate(cells)), FINDING_COLUMNS)
+        if row == 0:
+            self.string(sheet, 1, 0, NO_FINDINGS, self.styles.remark)
+        self.finish(sheet, row, len(FINDING_COLUMNS))
+
+    def listed(self) -> list[Entry]:
+        """The entries whose findings 问题清单 lists: the included ones, and those excluded for errors."""
+        return [e for e in self.result.entries if e.included or e.status == EXCLUDED]
 
     def finding_rows(self, entry: Entry) -> list[tuple[str, ...]]:
         form, rows = entry.form, []

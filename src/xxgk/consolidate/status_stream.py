@@ -6,9 +6,10 @@ XlsxWriter writes the header and one *probe* row per status style (in the order
 the statuses first appear, so styles.xml comes out as before); ``StatusRows``
 then makes each row's XML as it is written — the cells as XlsxWriter writes
 them (text inline, escaped by ``detail_stream.text_xml``, never a formula), the
-row height ``SheetWriter.fit_row`` gives, the hyperlink to the file — and the
-sheet's relationships part. Link targets are made by XlsxWriter's own ``Url``,
-so they are escaped exactly as ``write_url`` escapes them.
+row height ``sheets.row_pixels`` gives, the hyperlink to the file — and the
+sheet's relationships part. Link targets are escaped as XlsxWriter's
+``write_url`` escapes them (``relationship_target``; tests/test_modes.py compares
+both files, so a change in XlsxWriter shows there).
 """
 from __future__ import annotations
 
@@ -17,16 +18,11 @@ import tempfile
 from pathlib import Path
 from typing import IO, Callable, Iterator, Sequence
 
-from xlsxwriter.url import Url
-
-from ..pathtext import link_target, readable
-from ..template.sizing import LINE_PT, MIN_ROW_PT, wrapped_lines
 from .detail_stream import cell_xml, text_xml
-from .identity import NO_NAME
 from .result import Entry
+from .sheets import MAX_LINKS, link_of, row_pixels, status_texts
 from .spool import BUFFER
 
-MAX_LINKS = 65530  # XlsxWriter leaves the cell empty beyond Excel's limit of links per sheet
 HYPERLINK_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 RELS_HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="'
              b'http://schemas.openxmlformats.org/package/2006/relationships">')
@@ -34,6 +30,9 @@ _ROW = re.compile(rb'<row r="(\d+)"[^>]*>(.*?)</row>', re.S)
 _STYLE = re.compile(rb'<c r="([A-Z]+)\d+" s="([0-9]+)"')
 _AFTER_LINKS = re.compile(rb"<printOptions|<pageMargins|<pageSetup|<headerFooter|<drawing|</worksheet>")
 _ESCAPES = re.compile('["&<>\n]')
+_ESCAPED = re.compile("%[0-9a-fA-F]{2}")
+_URL_ESCAPES = str.maketrans({"%": "%25", '"': "%22", " ": "%20", "<": "%3c", ">": "%3e", "[": "%5b", "]": "%5d",
+                              "^": "%5e", "`": "%60", "{": "%7b", "}": "%7d", "#": "%23"})
 
 
 def probe_statuses(entries: Sequence[Entry]) -> list[str]:
@@ -47,6 +46,16 @@ def attribute(value: str) -> str:
         return value
     return (value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
             .replace("\n", "&#xA;"))
+
+
+def relationship_target(path: str) -> str:
+    """The relationship Target of a link to the file at ``path`` (relative, or another drive's absolute path),
+    as ``write_url("external:" + path)`` writes it: backslashes, ``file:///`` before an absolute path,
+    Excel's escapes — none when the path is escaped already (``pathtext.link_target``'s %XX bytes)."""
+    link = path.replace("/", "\\")
+    absolute = link.startswith("\\\\") or (link[:1].isalpha() and link[1:2] == ":")
+    link = "file:///" + link if absolute else link.removeprefix(".\\")
+    return link.replace("#", "%23") if _ESCAPED.search(link) else link.translate(_URL_ESCAPES)
 
 
 class StatusRows:
@@ -72,9 +81,9 @@ class StatusRows:
         self._links = tempfile.TemporaryFile(prefix="xxgk-links-", buffering=BUFFER)
         self._rels = tempfile.TemporaryFile(prefix="xxgk-rels-", buffering=BUFFER)
         probes = list(_ROW.finditer(xml))[1:]  # the header row stays
-        cell, status = self._styles(probes)
+        cell, link, status = self._styles(probes)
         write(_head(xml[:probes[0].start()], f"A1:K{len(self.entries) + 1}"))
-        _write_batched(self._rows(cell, status), write)
+        _write_batched(self._rows(cell, link, status), write)
         tail = xml[probes[-1].end():]
         at = _AFTER_LINKS.search(tail).start()  # where XlsxWriter puts <hyperlinks>
         write(tail[:at])
@@ -86,10 +95,10 @@ class StatusRows:
         self._links.close()
         self._rels.close()
 
-    def _styles(self, probes) -> tuple[str, dict[str, str]]:
+    def _styles(self, probes) -> tuple[str, str, dict[str, str]]:
         styles = [dict(_STYLE.findall(probe.group(2))) for probe in probes]
-        cell = styles[0][b"A"].decode()
-        return cell, {status: found[b"F"].decode() for status, found in zip(self.statuses, styles)}
+        cell, link = styles[0][b"A"].decode(), styles[0][b"B"].decode()
+        return cell, link, {status: found[b"F"].decode() for status, found in zip(self.statuses, styles)}
 
     def _copy(self, spooled: IO[bytes], head: bytes, end: bytes, write) -> None:
         if not spooled.tell():
@@ -100,41 +109,32 @@ class StatusRows:
             write(chunk)
         write(end)
 
-    def _rows(self, cell: str, status_styles: dict[str, str]) -> Iterator[bytes]:
+    def _rows(self, cell: str, link: str, status_styles: dict[str, str]) -> Iterator[bytes]:
         links = 0
-        for index, entry in enumerate(self.entries, start=1):
-            n = index + 1
-            if links < MAX_LINKS and self._link(n, entry.path, links):
-                links += 1
-            agency = entry.agency or (NO_NAME if entry.form is not None else "")
-            messages = "\n".join(entry.messages)
-            texts = ((2, agency), (4, entry.format_id), (9, messages), (10, entry.note), (1, entry.name))
-            lines = max((wrapped_lines(str(text), self.columns[col][1]) for col, text in texts if text), default=1)
-            height = int(max(MIN_ROW_PT, lines * LINE_PT + 4) * 4.0 / 3.0 + 0.5) * 0.75
-            cells = (f'<c r="A{n}" s="{cell}"><v>{index}</v></c>',
-                     _text("B", n, cell, entry.name), _text("C", n, cell, agency),
-                     cell_xml(f"D{n}", cell, entry.year), _text("E", n, cell, entry.format_id),
+        for n, entry in enumerate(self.entries, start=2):
+            linked = links < MAX_LINKS and self._link(n, entry.path, links)
+            links += linked
+            texts = dict(status_texts(entry))
+            height = row_pixels(tuple(texts.items()), self.columns) * 0.75
+            cells = (f'<c r="A{n}" s="{cell}"><v>{n - 1}</v></c>', _text("B", n, link if linked else cell, texts[1]),
+                     _text("C", n, cell, texts[2]), cell_xml(f"D{n}", cell, entry.year), _text("E", n, cell, texts[4]),
                      _text("F", n, status_styles[entry.status], entry.status),
                      f'<c r="G{n}" s="{cell}"><v>{entry.errors}</v></c>',
                      f'<c r="H{n}" s="{cell}"><v>{entry.warnings}</v></c>',
                      f'<c r="I{n}" s="{cell}"><v>{entry.explained}</v></c>',
-                     _text("J", n, cell, messages), _text("K", n, cell, entry.note))
+                     _text("J", n, cell, texts[9]), _text("K", n, cell, texts[10]))
             yield f'<row r="{n}" spans="1:11" ht="{height:.16g}" customHeight="1">{"".join(cells)}</row>'.encode()
 
     def _link(self, n: int, path: Path, links: int) -> bool:
         """Spool the hyperlink of row ``n`` to its file; False when the name stays plain text."""
-        target = self.relative(path)
-        if "#" in target or "%" in target or len(target) > 2000:  # would be read as an anchor / an escape
+        link = link_of(self.relative(path))
+        if link is None:
             return False
-        shown = readable(target)
-        if shown != target:  # bytes that are no UTF-8 (a zip from Chinese Windows): link the very bytes
-            target = link_target(target)
-        url = Url("external:" + target)
-        url.tip = shown[:250]
+        target, tip = link
         rel = f"rId{links + 1}"
-        self._links.write(f'<hyperlink ref="B{n}" r:id="{rel}" tooltip="{attribute(url.tip)}"/>'.encode())
-        self._rels.write(f'<Relationship Id="{rel}" Type="{HYPERLINK_TYPE}" Target="{attribute(url._target())}" '
-                         f'TargetMode="External"/>'.encode())
+        self._links.write(f'<hyperlink ref="B{n}" r:id="{rel}" tooltip="{attribute(tip)}"/>'.encode())
+        self._rels.write(f'<Relationship Id="{rel}" Type="{HYPERLINK_TYPE}" '
+                         f'Target="{attribute(relationship_target(target))}" TargetMode="External"/>'.encode())
         return True
 
 
@@ -160,9 +160,7 @@ class FindingRows:
         for entry in self.entries:
             for cells in self.finding_rows(entry):
                 n += 1
-                lines = max((wrapped_lines(str(text), self.columns[col][1]) for col, text in enumerate(cells) if text),
-                            default=1)
-                height = int(max(MIN_ROW_PT, lines * LINE_PT + 4) * 4.0 / 3.0 + 0.5) * 0.75
+                height = row_pixels(tuple(enumerate(cells)), self.columns) * 0.75
                 xml = "".join([_text(_LETTERS[col], n, cell, text) for col, text in enumerate(cells)])
                 yield f'<row r="{n}" spans="1:11" ht="{height:.16g}" customHeight="1">{xml}</row>'.encode()
 

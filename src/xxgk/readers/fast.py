@@ -21,10 +21,11 @@ Inflating is libdeflate's when installed (``fastzip``).
 from __future__ import annotations
 
 import os
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from itertools import compress
 
+from .. import speed
 from ..formats import TEMPLATE_VERSION, Format, UnknownFormat, get_format
 from ..model import FormData, Value
 from .fastplan import Table, structure_of
@@ -36,8 +37,7 @@ from .workbook import WorkbookReader, cell_text, marker_text
 
 CACHE_SIZE = 64
 CONTENT_TYPES = "[Content_Types].xml"
-# How often the fast path answered and why it did not: the benchmark reports it.
-STATS: Counter = Counter()
+FAST, FALLBACK = "reader:fast", "reader:fallback"  # counted in speed.COUNTS; xxgk bench shows them
 
 
 def read_fast(path: str | os.PathLike, *, explanations: bool = True) -> FormData | None:
@@ -45,9 +45,10 @@ def read_fast(path: str | os.PathLike, *, explanations: bool = True) -> FormData
     try:
         form = _read(str(path), explanations)
     except Exception as err:  # any doubt at all, even a bug here: the careful reader decides
-        STATS[f"fallback:{type(err).__name__}:{err}"[:80]] += 1
+        speed.COUNTS[FALLBACK] += 1
+        speed.COUNTS[f"{FALLBACK}:{type(err).__name__}:{err}"[:100]] += 1
         return None
-    STATS["fast"] += 1
+    speed.COUNTS[FAST] += 1
     return form
 
 
