@@ -63,11 +63,17 @@ def test_corpus_has_workbooks_without_cached_formula_values(corpus):
 def test_quick_benchmark_runs_and_writes_its_figures(tmp_path):
     out = tmp_path / "bench.json"
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    done = subprocess.run([sys.executable, str(REPO / "scripts" / "bench.py"), "--quick", "--json", str(out)],
-                          capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
+    done = subprocess.run([sys.executable, str(REPO / "scripts" / "bench.py"), "--quick", "--windows-like",
+                           "--json", str(out)], capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
     figures = json.loads(out.read_text(encoding="utf-8"))
-    for name in ("validate", "consolidate", "naive", "floor", "validate_one"):
+    for name in ("validate", "consolidate", "validate_windows", "consolidate_windows"):
+        counts = figures["results"][name]["counts"]  # how each run read its files, told by the run itself
+        assert counts["pipeline:fast"] == 1 and counts["reader:fast"] + counts.get("reader:fallback", 0) >= 60
+        if name.endswith("_windows"):
+            assert "workers:fork" not in counts  # no fork in a Windows-like Python
+    assert "类Windows" in done.stdout and "快速读取" in done.stdout
+    for name in ("validate", "consolidate", "naive", "floor", "validate_one", "validate_windows"):
         result = figures["results"][name]
         assert result["median_seconds"] > 0 and result["workbooks_per_second"] > 0, name
         assert result["runs"] and all(run["returncode"] in (0, 1) for run in result["runs"])

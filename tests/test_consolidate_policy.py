@@ -15,6 +15,7 @@ from xxgk.errors import ReadError
 from xxgk.readers import detect_kind
 
 from consolidate_support import YEAR, build, roster_rows
+from modes import mode  # noqa: F401 - a fixture
 
 CODE = "91320000MA1XXXXX0A"
 
@@ -87,7 +88,7 @@ def test_duplicates_by_credit_code(tmp_path):
     assert statuses(result) == {"a.xlsx": "重复（已被替代）", "b.xlsx": "通过", "c.xlsx": "通过"}
 
 
-def test_wrong_year_and_format_are_excluded(tmp_path):
+def test_wrong_year_and_format_are_excluded(tmp_path, mode):
     build(tmp_path / "a.xlsx", "甲局", 1)
     build(tmp_path / "b.xlsx", "乙局", 2)
     build(tmp_path / "c.xlsx", "丙局", 3, year=YEAR - 1)
@@ -107,7 +108,7 @@ def test_format_2019_summary_for_2020(tmp_path):
     assert statuses(result) == {"a.xlsx": "通过", "b.xlsx": "格式不符"}
 
 
-def test_library_api_progress_and_counts(tmp_path):
+def test_library_api_progress_and_counts(tmp_path, mode):
     build(tmp_path / "a.xlsx", "甲局", 1)
     build(tmp_path / "b.xlsx", "乙局", 2, **{"t3.public.natural": "１２件"})
     (tmp_path / "c.xlsx").write_bytes(b"PK\x03\x04broken")

@@ -13,6 +13,7 @@ from xxgk.samples import cover_values
 from xxgk.template import build_workbook
 
 from consolidate_support import YEAR, balanced_values, following_year, sheet_rows
+from modes import mode  # noqa: F401 - a fixture
 
 AGENCIES = ("甲局", "乙局", "丙局", "丁局")
 
@@ -57,7 +58,7 @@ def findings_by_agency(output):
 
 
 @pytest.mark.parametrize("source", ["folder", "summary"])
-def test_cross_year_rules_per_agency(years, tmp_path, source):
+def test_cross_year_rules_per_agency(years, tmp_path, source, mode):
     root, last, this, summary = years
     previous = last if source == "folder" else summary
     output = tmp_path / "汇总.xlsx"

@@ -20,6 +20,7 @@ import openpyxl
 import pytest
 
 from consolidate_support import HOSTILE, YEAR, build, named_values
+from modes import mode  # noqa: F401 - a fixture
 from xxgk.consolidate import consolidate, read_entry
 from xxgk.consolidate.identity import text_of
 from xxgk.consolidate.compact import FrozenValues
@@ -207,9 +208,9 @@ def test_sums_in_batches_are_the_sums_added_one_by_one():
     assert isinstance(expected[keys[5]], float)  # the test really mixes floats into whole columns
 
 
-def test_status_rows_streamed_keep_links_colours_and_heights(tmp_path):
-    """报送情况 is streamed: each file linked (but not through a folder whose name holds #), each status
-    in its colour, every row tall enough — read back by openpyxl, independently of the writer."""
+def test_status_rows_keep_links_colours_and_heights(tmp_path, mode):
+    """报送情况, streamed or written plainly: each file linked (but not through a folder whose name holds #),
+    each status in its colour, every row tall enough — read back by openpyxl, independently of the writer."""
     from xxgk.consolidate.sheets import STATUS_COLOURS
     from xxgk.template.sizing import MIN_ROW_PT
 

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from xxgk import parallel
+from xxgk import parallel, speed
+from xxgk.errors import XxgkError
 from xxgk.rules import load_rules
 
 COUNT = parallel.MIN_PARALLEL * 3  # enough files for workers to start
@@ -20,6 +21,8 @@ def _name_and_pid(path: Path):
         raise ValueError(f"坏文件 {path.name}")
     if path.name == "unpicklable-9":
         return lambda: None
+    if path.name == "dies-5":
+        os._exit(9)  # as a worker killed by the system would vanish
     return path.name, os.getpid()
 
 
@@ -56,3 +59,24 @@ def test_a_result_that_cannot_travel_names_its_file(ruleset, monkeypatch):
     monkeypatch.setenv(parallel.JOBS_VARIABLE, "2")
     with pytest.raises(RuntimeError, match="unpicklable-9"):
         list(parallel.map_ordered(_name_and_pid, _paths("unpicklable-9"), ruleset))
+
+
+def test_a_worker_that_dies_stops_the_run_with_a_chinese_sentence_and_a_log(ruleset, monkeypatch, tmp_path):
+    monkeypatch.setenv(parallel.JOBS_VARIABLE, "2")
+    monkeypatch.setenv(speed.LOG_VARIABLE, str(tmp_path))
+    speed.take_notices()
+    with pytest.raises(XxgkError, match="工作进程意外退出") as raised:
+        list(parallel.map_ordered(_name_and_pid, _paths("dies-5"), ruleset))
+    (log,) = tmp_path.iterdir()
+    assert str(log) in str(raised.value) and "BrokenProcessPool" in log.read_text(encoding="utf-8")
+    assert speed.take_notices() == [str(raised.value)]
+
+
+def test_workers_are_spawned_where_fork_is_not_safe(ruleset, monkeypatch):
+    """Windows and macOS (no fork, or not by default): spawned workers rebuild the rule set and give the same."""
+    monkeypatch.setenv(parallel.JOBS_VARIABLE, "2")
+    monkeypatch.setattr(parallel.multiprocessing, "get_start_method", lambda allow_none=False: "spawn")
+    counted = speed.COUNTS["workers:spawn"]
+    paths = _paths()
+    assert [name for name, _pid in parallel.map_ordered(_name_and_pid, paths, ruleset)] == [p.name for p in paths]
+    assert speed.COUNTS["workers:spawn"] == counted + 2

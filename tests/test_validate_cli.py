@@ -15,12 +15,15 @@ from xxgk.samples import agency_values, fill_totals
 from xxgk.template import build_workbook
 from xxgk.template.checks import CHECKS_NAME, COL
 
+from modes import mode  # noqa: F401 - a fixture
+
 FMT = get_format("2021")
 RULES = load_rules()
 
 
-def run(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "xxgk", "validate", *map(str, args)], capture_output=True, text=True)
+def run(*args, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "xxgk", "validate", *map(str, args)], capture_output=True, text=True,
+                          env=env)
 
 
 def workbook(path: Path, **changes) -> Path:
@@ -47,9 +50,9 @@ def test_clean_workbook_exits_zero(tmp_path):
     assert "通过" in result.stdout
 
 
-def test_errors_exit_one_with_cells_in_json(tmp_path):
+def test_errors_exit_one_with_cells_in_json(tmp_path, mode):
     path = workbook(tmp_path / "a.xlsx", **{"t3.carry_next.natural": 999})
-    result = run(path, "--json")
+    result = run(path, "--json", env=mode.env())
     assert result.returncode == 1
     (report,) = json.loads(result.stdout)
     assert report["status"] == "有错误"
@@ -57,11 +60,11 @@ def test_errors_exit_one_with_cells_in_json(tmp_path):
     assert finding["cell"].startswith("表三!") and finding["severity"] == "error"
 
 
-def test_explained_warning_is_reported_as_explained(tmp_path):
+def test_explained_warning_is_reported_as_explained(tmp_path, mode):
     path = workbook(tmp_path / "a.xlsx", **{"t2.fee.amount": 250000.0})
-    assert json.loads(run(path, "--json").stdout)[0]["status"] == "有警告"
+    assert json.loads(run(path, "--json", env=mode.env()).stdout)[0]["status"] == "有警告"
     explain(path, "二-万元", "本单位代收全区土地出让相关费用，数额属实。")
-    result = run(path, "--json")
+    result = run(path, "--json", env=mode.env())
     (report,) = json.loads(result.stdout)
     assert result.returncode == 0
     assert (report["status"], report["warnings"], report["explained"]) == ("已说明", 0, 1)

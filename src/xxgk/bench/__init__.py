@@ -4,8 +4,14 @@ Builds a corpus (``corpus``), then times as whole processes (``measure``), each
 a median over repeated runs: ``xxgk validate`` over all N files, ``xxgk
 consolidate`` of the folder (the full summary), the naive openpyxl pipeline
 (``naive``, on a sample of the files: it is slow and its cost per file does
-not depend on N) and the floor (``floor``: decompressing every part). Prints a
-table and writes everything to JSON.
+not depend on N) and the floor (``floor``: decompressing every part). With
+``windows_like`` the two commands are timed again in a Windows-like Python
+(``windows_like``: no fork, no pread, workers spawned); with ``compare_src``,
+again with another checkout's source (the code before a change), on the same
+corpus. The repetitions take turns (one run of each, then the next round), so a
+machine that slows down meanwhile slows every contender alike. Each xxgk run's
+counts (fast reads, fallbacks to the careful reader, how workers started) are
+kept. Prints a table and writes everything to JSON.
 """
 from __future__ import annotations
 
@@ -20,10 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from . import windows_like
 from .corpus import make_corpus
 from .measure import Measured, load_average, run
 from .targets import lines as target_lines
 from .targets import verdicts
+from ..speed import STATS_VARIABLE
 
 QUICK_N = 60
 
@@ -37,6 +45,8 @@ class Options:
     keep: bool = False
     bases: int = 40
     smaller: dict | None = None  # an earlier run's figures at a smaller N: memory flatness is judged against it
+    windows_like: bool = False  # time validate and consolidate in a Windows-like Python too
+    compare_src: Path | None = None  # another checkout's src: its validate and consolidate timed alike
 
 
 def run_bench(options: Options, say: Callable[[str], None] = print) -> dict:
@@ -68,25 +78,48 @@ def _bench(options: Options, work: Path, say) -> dict:
     python = sys.executable
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     contenders = [
-        ("validate", [python, "-m", "xxgk", "validate", *map(str, corpus.files)], options.n),
-        ("consolidate", [python, "-m", "xxgk", "consolidate", str(folder), "-o", str(work / "汇总.xlsx")], options.n),
+        ("validate", [python, "-m", "xxgk", "validate", *map(str, corpus.files)], options.n, env),
+        ("consolidate", [python, "-m", "xxgk", "consolidate", str(folder), "-o", str(work / "汇总.xlsx")], options.n,
+         env),
         ("naive", [python, "-m", "xxgk.bench.naive", str(sample), str(work / "naive.xlsx")],
-         len(list(sample.iterdir()))),
-        ("floor", [python, "-m", "xxgk.bench.floor", str(folder)], options.n),
+         len(list(sample.iterdir())), env),
+        ("floor", [python, "-m", "xxgk.bench.floor", str(folder)], options.n, env),
     ]
-    measured = {}
-    for name, command, files in contenders:
-        result = Measured(name, _shown(command), files)
-        for rep in range(options.reps):
-            result.runs.append(run(command, cwd=work, env=env))
-            say(f"  {name} 第 {rep + 1} 次：{result.runs[-1].seconds:.2f} 秒")
-        measured[name] = result
+    contenders += _variants(contenders[:2], options, work, env)
+    measured = {name: Measured(name, _shown(command), files) for name, command, files, _env in contenders}
+    for rep in range(options.reps):  # round by round: every contender feels the machine's moods alike
+        for name, command, _files, own_env in contenders:
+            counts = work / f"counts-{name}.json"
+            measured[name].runs.append(run(command, cwd=work, env={**own_env, STATS_VARIABLE: str(counts)}))
+            measured[name].counts = _counts(counts)
+            say(f"  {name} 第 {rep + 1} 次：{measured[name].runs[-1].seconds:.2f} 秒")
     single = Measured("validate_one", [python, "-m", "xxgk", "validate", corpus.files[0].name], 1)
     for _ in range(max(options.reps, 3)):
         single.runs.append(run([python, "-m", "xxgk", "validate", str(corpus.files[0])], cwd=work, env=env))
     figures = _figures(options, corpus, measured, single, time.perf_counter() - started)
     figures["targets"] = verdicts(figures, options.smaller)
     return figures
+
+
+def _variants(commands: list[tuple], options: Options, work: Path, env: dict) -> list[tuple]:
+    """validate and consolidate again: in a Windows-like Python, and with another checkout's source."""
+    found = []
+    if options.windows_like:
+        windows = windows_like.environment(work / "windows-like", env)
+        found += [(f"{name}_windows", command, files, windows) for name, command, files, _env in commands]
+    if options.compare_src is not None:
+        other = {**env, "PYTHONPATH": str(Path(options.compare_src).resolve())}
+        found += [(f"{name}_compared", [part.replace("汇总.xlsx", "汇总_compared.xlsx") for part in command], files,
+                   other) for name, command, files, _env in commands]
+    return found
+
+
+def _counts(path: Path) -> dict | None:
+    """What the run counted (speed.save_counts), if it said anything (an older xxgk does not)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def _shown(command: list[str]) -> list[str]:
@@ -97,6 +130,8 @@ def _shown(command: list[str]) -> list[str]:
 def _figures(options: Options, corpus, measured: dict[str, Measured], single: Measured, seconds: float) -> dict:
     v, c, naive, floor = (measured[k] for k in ("validate", "consolidate", "naive", "floor"))
     both_seconds = v.seconds + c.seconds
+    compared = {name.removesuffix("_compared"): round(m.seconds / measured[name.removesuffix("_compared")].seconds, 3)
+                for name, m in measured.items() if name.endswith("_compared")}
     return {
         "n": options.n, "reps": options.reps, "baseline_files": naive.files,
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
@@ -114,8 +149,16 @@ def _figures(options: Options, corpus, measured: dict[str, Measured], single: Me
             "consolidate_time_vs_floor": round(c.seconds / floor.seconds, 2),
         },
         "single_file_validate_seconds": round(single.seconds, 3),
+        "compared_src": str(options.compare_src) if options.compare_src else None,
+        "time_vs_compared": compared,  # this code's median time over the other checkout's
         "bench_seconds": round(seconds, 1),
     }
+
+
+ROWS = (("validate", "xxgk validate"), ("consolidate", "xxgk consolidate"),
+        ("validate_windows", "validate 类Windows"), ("consolidate_windows", "consolidate 类Windows"),
+        ("validate_compared", "validate 对照代码"), ("consolidate_compared", "consolidate 对照代码"),
+        ("naive", "naive openpyxl"), ("floor", "floor (解压)"), ("validate_one", "validate 单个"))
 
 
 def table(figures: dict) -> str:
@@ -123,19 +166,34 @@ def table(figures: dict) -> str:
     lines = [f"N = {figures['n']}，每项取 {figures['reps']} 次的中位数；"
              f"{figures['machine']['cores']} 核，Python {figures['machine']['python']}",
              f"{'项目':<14}{'文件数':>8}{'秒':>10}{'个/秒':>10}{'单进程峰值MB':>14}{'进程树峰值MB':>14}"]
-    for name, label in (("validate", "xxgk validate"), ("consolidate", "xxgk consolidate"),
-                        ("naive", "naive openpyxl"), ("floor", "floor (解压)"), ("validate_one", "validate 单个")):
-        r = figures["results"][name]
-        lines.append(f"{label:<18}{r['files']:>8}{r['median_seconds']:>10.2f}{r['workbooks_per_second']:>10.0f}"
-                     f"{r['peak_rss_mb']:>14.0f}{r['peak_tree_mb']:>14.0f}")
+    for name, label in ROWS:
+        r = figures["results"].get(name)
+        if r is not None:
+            lines.append(f"{label:<18}{r['files']:>8}{r['median_seconds']:>10.2f}{r['workbooks_per_second']:>10.0f}"
+                         f"{r['peak_rss_mb']:>14.0f}{r['peak_tree_mb']:>14.0f}")
     both, ratios = figures["validate_then_consolidate"], figures["ratios"]
     lines.append(f"validate + consolidate 合计 {both['seconds']:.2f} 秒，{both['workbooks_per_second']:.0f} 个/秒")
     lines.append(f"对 naive：validate {ratios['validate_vs_naive']}×，consolidate {ratios['consolidate_vs_naive']}×；"
                  f"用时为 floor 的：validate {ratios['validate_time_vs_floor']}×，"
                  f"consolidate {ratios['consolidate_time_vs_floor']}×")
+    for name, ratio in figures.get("time_vs_compared", {}).items():
+        lines.append(f"{name} 用时为对照代码（{figures['compared_src']}）的 {ratio}×")
+    lines += [line for name, _label in ROWS[:4] if (line := _reading(name, figures["results"].get(name)))]
     if figures.get("targets"):
         lines += ["目标（issue 7）：", *target_lines(figures["targets"])]
     return "\n".join(lines)
+
+
+def _reading(name: str, result: dict | None) -> str:
+    """How the files of a run were read: by the fast reader, or handed to the careful one (and why)."""
+    counts = (result or {}).get("counts")
+    if not counts:
+        return ""
+    fallbacks = {key.split(":", 2)[2]: n for key, n in counts.items() if key.startswith("reader:fallback:")}
+    workers = "，".join(f"{key.split(':')[1]} 工作进程 {n} 个" for key, n in counts.items() if key.startswith("workers:"))
+    why = "；".join(f"{reason} ×{n}" for reason, n in sorted(fallbacks.items(), key=lambda item: -item[1])[:3])
+    return (f"{name}：快速读取 {counts.get('reader:fast', 0)} 个，退回严格读取 {counts.get('reader:fallback', 0)} 个"
+            + (f"（{why}）" if why else "") + (f"；{workers}" if workers else "；单进程"))
 
 
 def write_json(figures: dict, path: Path) -> None:

@@ -102,13 +102,16 @@ def _resave_with_openpyxl(path: Path) -> None:
     workbook.save(path)
 
 
-def make_corpus(folder: Path, n: int, bases: int = 40, seed: int = 7) -> Corpus:
-    """Write ``n`` agency workbooks into ``folder`` (created); bases go to ``folder``/../bases."""
+def make_corpus(folder: Path, n: int, bases: int = 40, seed: int = 7, app_saved: bool = True) -> Corpus:
+    """Write ``n`` agency workbooks into ``folder`` (created); bases go to ``folder``/../bases.
+
+    ``app_saved=False`` skips LibreOffice (for a quick corpus in tests).
+    """
     folder.mkdir(parents=True, exist_ok=True)
     base_folder = folder.parent / (folder.name + "_bases")
     base_folder.mkdir(exist_ok=True)
     made = build_bases(base_folder, max(1, min(bases, n)), seed)
-    saved_by_app = resave_bases(made)
+    saved_by_app = resave_bases(made) if app_saved else 0
     templates = [(_ZipCopy(path, base_name(i), "BASE" + f"{i:014d}"), faulty, resaved)
                  for i, (path, faulty, resaved) in enumerate(made)]
     corpus = Corpus(folder, bases=len(made), app_saved_bases=saved_by_app)

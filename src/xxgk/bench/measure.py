@@ -37,6 +37,7 @@ class Measured:
     command: list[str]
     files: int
     runs: list[Run] = field(default_factory=list)
+    counts: dict | None = None  # what the last run counted (speed.save_counts), if it could say
 
     @property
     def seconds(self) -> float:
@@ -58,7 +59,7 @@ class Measured:
         return {"name": self.name, "command": self.command, "files": self.files,
                 "median_seconds": round(self.seconds, 3), "workbooks_per_second": round(self.per_second, 1),
                 "peak_rss_mb": round(self.peak_rss_mb, 1), "peak_tree_mb": round(self.peak_tree_mb, 1),
-                "runs": [asdict(r) for r in self.runs]}
+                "counts": self.counts, "runs": [asdict(r) for r in self.runs]}
 
 
 def run(command: Sequence[str], cwd: Path | None = None, env: dict | None = None) -> Run:
@@ -68,14 +69,23 @@ def run(command: Sequence[str], cwd: Path | None = None, env: dict | None = None
     sampler = _TreeSampler(process.pid)
     sampler.start()
     stderr = _drain(process)
-    _pid, status, usage = os.wait4(process.pid, 0)
+    cpu = _reap(process)
     seconds = time.perf_counter() - started
     sampler.stop()
-    process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode not in (0, 1):
         raise RuntimeError(f"{command[:4]} failed ({process.returncode}): {stderr[-2000:]}")
     return Run(round(seconds, 4), process.returncode, round(sampler.single / 2**20, 1),
-               round(sampler.peak / 2**20, 1), round(usage.ru_utime + usage.ru_stime, 3))
+               round(sampler.peak / 2**20, 1), cpu)
+
+
+def _reap(process: subprocess.Popen) -> float:
+    """Wait for the process; the CPU seconds of its whole tree where ``wait4`` can tell (0 elsewhere)."""
+    if not hasattr(os, "wait4"):  # Windows
+        process.wait()
+        return 0.0
+    _pid, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return round(usage.ru_utime + usage.ru_stime, 3)
 
 
 def _drain(process: subprocess.Popen) -> str:
@@ -127,6 +137,6 @@ def tree_rss(root: int) -> list[int]:
 def load_average() -> list[float]:
     try:
         return [round(x, 2) for x in os.getloadavg()]
-    except OSError:
+    except (OSError, AttributeError):  # no load average (Windows)
         return []
 

@@ -8,6 +8,7 @@ reader walks (``Layout``). Nothing here is keyed on what a clerk typed.
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -98,12 +99,21 @@ def by_sheet(cells) -> dict[str, frozenset]:
     return {sheet: frozenset(positions) for sheet, positions in grouped.items()}
 
 
-STRUCTURES: dict[tuple[str, ...], list[tuple[tuple[tuple[str, bytes], ...], Structure]]] = {}
+MEMBER_LISTS = 16  # distinct lists of zip members remembered (a district's templates: one or two)
+PER_LIST = 4  # distinct structures remembered per list of members
+STRUCTURES: OrderedDict[tuple[str, ...], list[tuple[tuple[tuple[str, bytes], ...], Structure]]] = OrderedDict()
 
 
 def structure_of(archive: RawZip) -> Structure:
+    """The Structure of the archive's workbook, derived once per distinct set of structural parts.
+
+    Remembered for at most MEMBER_LISTS x PER_LIST structures, the least recently used forgotten first.
+    """
     names = tuple(archive.members)
     candidates = STRUCTURES.setdefault(names, [])
+    STRUCTURES.move_to_end(names)
+    while len(STRUCTURES) > MEMBER_LISTS:
+        STRUCTURES.popitem(last=False)
     for parts, structure in candidates:
         if all(archive.raw(member) == raw for member, raw in parts):
             return structure
@@ -113,5 +123,5 @@ def structure_of(archive: RawZip) -> Structure:
     parts = tuple((m, archive.raw(m)) for m in dict.fromkeys(memory.opened))
     structure = Structure(reader)
     candidates.append((parts, structure))
-    del candidates[:-4]
+    del candidates[:-PER_LIST]
     return structure
