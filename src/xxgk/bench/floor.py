@@ -11,7 +11,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from ..parallel import cores
+from ..parallel import cores, start_method
 
 
 def inflate_all(path: Path) -> int:
@@ -28,8 +28,7 @@ def main(folder: str, jobs: int | None = None) -> int:
     if jobs == 1:
         total = sum(map(inflate_all, files))
     else:
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-        with multiprocessing.get_context(method).Pool(jobs) as pool:
+        with multiprocessing.get_context(start_method()).Pool(jobs) as pool:
             total = sum(pool.imap(inflate_all, files, chunksize=32))
     print(f"{len(files)} files, {total / 2**20:.1f} MB decompressed")
     return 0
