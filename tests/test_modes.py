@@ -107,9 +107,11 @@ def test_each_mode_takes_its_own_path(runs):
     for command, counts in zip(("validate", "consolidate"), runs["fast"]["counts"]):
         assert counts["pipeline:fast"] == 1 and counts["workers:fork"] == 2, command
         assert counts["reader:fast"] + counts.get("reader:fallback", 0) >= FILES
+    assert runs["fast"]["counts"][1]["summary parts:child"] == 1  # 分单位明细 and 问题清单 made meanwhile
     for counts in runs["windows"]["counts"]:
         assert counts["pipeline:fast"] == 1 and counts["workers:spawn"] == 2 and "workers:fork" not in counts
         assert counts["reader:fast"] >= FILES
+    assert runs["windows"]["counts"][1]["summary parts:here"] == 1 and "summary parts:child" not in counts
     for counts in runs["careful"]["counts"]:
         assert counts == {"pipeline:careful": 1}  # no worker, no fast read
 

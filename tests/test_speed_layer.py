@@ -113,3 +113,17 @@ def test_the_plan_cache_is_bounded(tmp_path):
             out.writestr(f"docProps/extra{n}.xml", "<x/>")  # another list of members
         fastplan.structure_of(RawZip(str(variant)))
     assert len(fastplan.STRUCTURES) == fastplan.MEMBER_LISTS
+
+
+def test_a_reader_bug_makes_the_file_unreadable_with_its_traceback_logged(tmp_path, monkeypatch):
+    from xxgk.consolidate import read_entry
+
+    monkeypatch.setenv(speed.LOG_VARIABLE, str(tmp_path / "logs"))
+
+    def broken_reader(path):
+        raise KeyError("a bug, not the file")
+
+    entry = read_entry(tmp_path / "a.xlsx", broken_reader)
+    (log,) = (tmp_path / "logs").iterdir()
+    assert entry.status == "无法读取" and "读取时发生意外错误（KeyError）" in entry.note and str(log) in entry.note
+    assert "a bug, not the file" in log.read_text(encoding="utf-8") and "Traceback" not in entry.note

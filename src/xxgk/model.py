@@ -5,6 +5,7 @@ the engine turns it into Findings, writers present them.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Union
 
@@ -29,7 +30,7 @@ class FormData:
 
     source: str  # file path or other label shown to the user
     format_id: str
-    values: dict[str, Value]
+    values: Mapping[str, Value]  # a dict from a reader; a compact or spooled mapping for a province's thousands
     template_version: str = ""
     formulas: frozenset[str] = frozenset()  # keys whose cell holds a formula
     explanations: dict[str, str] = field(default_factory=dict)  # instance id -> 说明

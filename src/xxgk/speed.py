@@ -102,18 +102,22 @@ def _fast() -> Pipeline | None:
 def report_failure(template: str, details: str, **fields: str) -> str:
     """Log a failed child or worker (``details``: its traceback) and keep the Chinese notice ``template``
     (with ``{log}`` for the log file's path and ``fields``) for the person; the notice is returned."""
+    notice = template.format(log=write_log(details), **fields)
+    NOTICES.append(notice)
+    COUNTS["failures"] += 1
+    return notice
+
+
+def write_log(details: str) -> str:
+    """Append ``details`` (a traceback) to this process's log file; where it went, or why it could not."""
     log = _log_path()
     try:
         log.parent.mkdir(parents=True, exist_ok=True)
         with open(log, "a", encoding="utf-8") as out:
             out.write(f"{dt.datetime.now().isoformat(timespec='seconds')} pid {os.getpid()}\n{details}\n")
-        where = str(log)
-    except OSError as err:  # no log to be had: the notice says so, the run goes on
-        where = f"（日志无法写入：{err.strerror or err}）"
-    notice = template.format(log=where, **fields)
-    NOTICES.append(notice)
-    COUNTS["failures"] += 1
-    return notice
+    except OSError as err:  # no log to be had: say so, the run goes on
+        return f"（日志无法写入：{err.strerror or err}）"
+    return str(log)
 
 
 def _log_path() -> Path:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import traceback
 from functools import partial
 from pathlib import Path
 from typing import Callable, Sequence
@@ -120,8 +121,9 @@ def read_entry(path: Path, read: Callable[[Path], FormData] = read_workbook) -> 
     except ReadError as err:
         return Entry(path, UNREADABLE, note=err.reason, modified=modified)
     except Exception as err:  # one strange file must not stop a district's whole run
-        return Entry(path, UNREADABLE, note=f"读取时发生意外错误（{type(err).__name__}），请把此文件报告给维护人员",
-                     modified=modified)
+        log = speed.write_log(f"{path}\n{traceback.format_exc()}")
+        return Entry(path, UNREADABLE, note=f"读取时发生意外错误（{type(err).__name__}），请把此文件报告给维护人员"
+                     f"（错误详情已写入 {log}）", modified=modified)
     values = form.values
     return Entry(path, "", agency=text_of(values.get("cover.agency")),
                  credit_code=text_of(values.get("cover.credit_code")), year=year_of(values.get("cover.year")),

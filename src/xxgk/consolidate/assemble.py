@@ -108,8 +108,10 @@ def in_child(job: Callable[[], T], fork: bool = True, what: str = "") -> Iterato
     runs the job, sends its result down a pipe and leaves by ``os._exit``.
     """
     if not fork or not fork_is_safe():
+        speed.COUNTS["summary parts:here"] += fork
         yield job
         return
+    speed.COUNTS["summary parts:child"] += 1
     receive, send = os.pipe()
     gc.freeze()  # the child's collections then leave the parent's objects alone: no copy of their pages
     try:
