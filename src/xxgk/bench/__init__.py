@@ -130,8 +130,12 @@ def _shown(command: list[str]) -> list[str]:
 def _figures(options: Options, corpus, measured: dict[str, Measured], single: Measured, seconds: float) -> dict:
     v, c, naive, floor = (measured[k] for k in ("validate", "consolidate", "naive", "floor"))
     both_seconds = v.seconds + c.seconds
-    compared = {name.removesuffix("_compared"): round(m.seconds / measured[name.removesuffix("_compared")].seconds, 3)
-                for name, m in measured.items() if name.endswith("_compared")}
+    compared = {}  # this code's median over the other checkout's, wall time and CPU time
+    for name, other in measured.items():
+        if name.endswith("_compared"):
+            own = measured[name.removesuffix("_compared")]
+            compared[own.name] = {"seconds": round(own.seconds / other.seconds, 3),
+                                  "cpu_seconds": round(own.cpu_seconds / max(other.cpu_seconds, 1e-9), 3)}
     return {
         "n": options.n, "reps": options.reps, "baseline_files": naive.files,
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
@@ -165,19 +169,20 @@ def table(figures: dict) -> str:
     """The figures as a plain-text table (Chinese headings, as the CLI prints)."""
     lines = [f"N = {figures['n']}，每项取 {figures['reps']} 次的中位数；"
              f"{figures['machine']['cores']} 核，Python {figures['machine']['python']}",
-             f"{'项目':<14}{'文件数':>8}{'秒':>10}{'个/秒':>10}{'单进程峰值MB':>14}{'进程树峰值MB':>14}"]
+             f"{'项目':<14}{'文件数':>8}{'秒':>10}{'个/秒':>10}{'CPU秒':>10}{'单进程峰值MB':>14}{'进程树峰值MB':>14}"]
     for name, label in ROWS:
         r = figures["results"].get(name)
         if r is not None:
             lines.append(f"{label:<18}{r['files']:>8}{r['median_seconds']:>10.2f}{r['workbooks_per_second']:>10.0f}"
-                         f"{r['peak_rss_mb']:>14.0f}{r['peak_tree_mb']:>14.0f}")
+                         f"{r.get('median_cpu_seconds', 0):>10.2f}{r['peak_rss_mb']:>14.0f}{r['peak_tree_mb']:>14.0f}")
     both, ratios = figures["validate_then_consolidate"], figures["ratios"]
     lines.append(f"validate + consolidate 合计 {both['seconds']:.2f} 秒，{both['workbooks_per_second']:.0f} 个/秒")
     lines.append(f"对 naive：validate {ratios['validate_vs_naive']}×，consolidate {ratios['consolidate_vs_naive']}×；"
                  f"用时为 floor 的：validate {ratios['validate_time_vs_floor']}×，"
                  f"consolidate {ratios['consolidate_time_vs_floor']}×")
     for name, ratio in figures.get("time_vs_compared", {}).items():
-        lines.append(f"{name} 用时为对照代码（{figures['compared_src']}）的 {ratio}×")
+        lines.append(f"{name} 用时为对照代码（{figures['compared_src']}）的 {ratio['seconds']}×，"
+                     f"CPU 时间 {ratio['cpu_seconds']}×")
     lines += [line for name, _label in ROWS[:4] if (line := _reading(name, figures["results"].get(name)))]
     if figures.get("targets"):
         lines += ["目标（issue 7）：", *target_lines(figures["targets"])]

@@ -44,6 +44,11 @@ class Measured:
         return statistics.median(r.seconds for r in self.runs)
 
     @property
+    def cpu_seconds(self) -> float:
+        """Median CPU time of the whole process tree: steadier than wall time on a busy machine."""
+        return statistics.median(r.cpu_seconds for r in self.runs)
+
+    @property
     def per_second(self) -> float:
         return self.files / self.seconds if self.seconds else 0.0
 
@@ -58,6 +63,7 @@ class Measured:
     def as_dict(self) -> dict:
         return {"name": self.name, "command": self.command, "files": self.files,
                 "median_seconds": round(self.seconds, 3), "workbooks_per_second": round(self.per_second, 1),
+                "median_cpu_seconds": round(self.cpu_seconds, 3),
                 "peak_rss_mb": round(self.peak_rss_mb, 1), "peak_tree_mb": round(self.peak_tree_mb, 1),
                 "counts": self.counts, "runs": [asdict(r) for r in self.runs]}
 
