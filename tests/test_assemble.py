@@ -104,13 +104,17 @@ def test_no_child_is_forked_while_another_thread_runs():
         assert result() != os.getpid()
 
 
-def test_a_job_that_fails_everywhere_raises_here():
+def test_a_job_that_fails_everywhere_raises_here(tmp_path, monkeypatch):
+    monkeypatch.setenv(speed.LOG_VARIABLE, str(tmp_path))
+    earlier = len(speed.NOTICES)
+
     def broken() -> None:
         raise ValueError("坏了")
 
     with pytest.raises(ValueError, match="坏了"):
         with in_child(broken) as result:
             result()
+    assert len(speed.take_notices(since=earlier)) == 1  # the child's failure was told before the retry failed
 
 
 def test_without_fork_the_job_runs_here():

@@ -127,3 +127,11 @@ def test_a_reader_bug_makes_the_file_unreadable_with_its_traceback_logged(tmp_pa
     (log,) = (tmp_path / "logs").iterdir()
     assert entry.status == "无法读取" and "读取时发生意外错误（KeyError）" in entry.note and str(log) in entry.note
     assert "a bug, not the file" in log.read_text(encoding="utf-8") and "Traceback" not in entry.note
+
+
+def test_a_run_tells_its_own_notices_not_an_earlier_ones(small_folder, tmp_path, monkeypatch):
+    from xxgk.consolidate import consolidate
+
+    monkeypatch.setattr(speed, "NOTICES", ["an earlier run's child failed"])
+    result = consolidate([small_folder], tmp_path / "汇总.xlsx")
+    assert result.notices == [] and speed.NOTICES == ["an earlier run's child failed"]

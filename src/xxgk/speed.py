@@ -125,10 +125,11 @@ def _log_path() -> Path:
     return Path(folder) / f"xxgk-{dt.date.today().isoformat()}-{os.getpid()}.log"
 
 
-def take_notices() -> list[str]:
-    """The notices kept so far (then forgotten: each is reported once)."""
-    taken = list(NOTICES)
-    NOTICES.clear()
+def take_notices(since: int = 0) -> list[str]:
+    """The notices kept since there were ``since`` of them (a run's own: ``len(NOTICES)`` at its start),
+    then forgotten, so each is reported once."""
+    taken = NOTICES[since:]
+    del NOTICES[since:]
     return taken
 
 

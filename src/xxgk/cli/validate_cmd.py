@@ -39,6 +39,7 @@ def command(files, rules_file, previous, as_json, mark, output, careful) -> None
         fail("规则文件有误：\n" + "\n".join(err.problems))
     last_year = _read_previous(previous)
     # read and judged (in worker processes when there are many), printed as they come, in order
+    earlier_notices = len(speed.NOTICES)
     checked = speed.pipeline(careful).check_files(files, ruleset, last_year)
     results = tally = Tally(checked, lambda result: exit_code([result]))
     unwritten: list[Path] = []
@@ -48,7 +49,7 @@ def command(files, rules_file, previous, as_json, mark, output, careful) -> None
         echo_json_list(result_dict(r) for r in results)
     else:
         print_results(results)
-    print_notices(speed.take_notices())
+    print_notices(speed.take_notices(since=earlier_notices))
     speed.save_counts()
     raise SystemExit(EXIT_UNREADABLE if unwritten else tally.code)
 

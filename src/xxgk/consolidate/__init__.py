@@ -51,6 +51,7 @@ def consolidate(inputs: Sequence[Path], output: Path, *, year: int | None = None
     argument cannot be used; a file that cannot be read is an Entry, never an exception.
     """
     started = time.perf_counter()
+    earlier_notices = len(speed.NOTICES)  # this run reports its own
     output = Path(output)
     _check_output(output)
     extra_outputs = [Path(csv)] if csv is not None else []
@@ -95,7 +96,7 @@ def consolidate(inputs: Sequence[Path], output: Path, *, year: int | None = None
     if csv is not None:
         write_detail_csv(result, Path(csv))
         result.csv = Path(csv)
-    result.notices = speed.take_notices()
+    result.notices = speed.take_notices(since=earlier_notices)
     result.seconds = time.perf_counter() - started
     return result
 
