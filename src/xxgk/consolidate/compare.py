@@ -15,7 +15,6 @@ from ..model import FormData
 from .identity import NO_NAME, text_of
 from .previous import PreviousIndex
 from .result import Entry
-from .spool import loaded
 from .sums import DECIMALS, number
 
 COUNTED = (Kind.COUNT, Kind.SIGNED)
@@ -70,7 +69,7 @@ def compare(fmt: Format, year: int, sums: Mapping, entries: Sequence[Entry], las
             result.new.append((who, entry.district))
             continue
         matched[id(found)] = found
-        values = loaded(entry.form.values)
+        values = entry.form.values
         agency_changes += [c for c in _changes(who, entry.district, keys, labels, values, found.values) if c.change]
     result.gone = [(text_of(f.values.get("cover.agency")) or NO_NAME, last_year.district_of(f))
                    for f in last_forms if id(f) not in matched]
@@ -94,8 +93,9 @@ def _district_changes(keys, labels, included: Sequence[Entry], last_year: Previo
     if not any(e.district for e in included):
         return []
     this: dict[str, list] = {}
-    for entry in included:
-        this.setdefault(entry.district, []).append(loaded(entry.form.values))
+    for entry in included:  # the key figures only: an entry's values may be read back from disk one by one
+        values = entry.form.values
+        this.setdefault(entry.district, []).append({key: values.get(key) for key in keys})
     last: dict[str, list] = {}
     for form in last_year.forms():
         last.setdefault(last_year.district_of(form), []).append(form)

@@ -9,7 +9,6 @@ from ..errors import WriteError
 from ..tidy import Source, rows, write_csv
 from .identity import NO_NAME
 from .result import ConsolidationResult
-from .spool import loaded
 
 
 def check_extra_output(target: Path, summary: Path, inputs: Sequence[Path] = ()) -> None:
@@ -31,7 +30,7 @@ def write_detail_csv(result: ConsolidationResult, target: Path) -> int:
     """Every included agency's figures as the long table (UTF-8 with BOM); returns the rows written."""
     table = (row for entry in result.entries if entry.included
              for row in rows(Source(entry.agency or NO_NAME, entry.credit_code, entry.district, entry.year,
-                                    entry.format_id, entry.name), loaded(entry.form.values)))
+                                    entry.format_id, entry.name), entry.form.values))
     return write_csv(target, table)
 
 
