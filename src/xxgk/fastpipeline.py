@@ -12,8 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from .consolidate.gather import fold, read_entries
-from .consolidate.spool import Spool
 from .formats import Format
 from .model import FormData, LiveCheck
 from .parallel import check_files
@@ -32,12 +30,17 @@ class FastPipeline:
 
     def read_entries(self, files: Sequence[Path], ruleset: RuleSet, progress: Progress | None, last_year,
                      final: bool) -> list:
+        from .consolidate.gather import read_entries  # imported late: validate has no use for consolidation
+        from .consolidate.spool import Spool
+
         return read_entries(files, ruleset, progress, Spool(), last_year, final)
 
     def validate(self, ruleset: RuleSet, form: FormData, previous: FormData | None = None) -> Report:
         return validate_fast(ruleset, form, previous=previous)
 
     def fold(self, fmt: Format, included: Sequence, top: int) -> tuple[dict, list[tuple[int, object]]]:
+        from .consolidate.gather import fold
+
         return fold(fmt, ((entry.form, entry.agency) for entry in included), top)
 
     def write_summary(self, result, fmt: Format, sums: dict, top: Sequence, checks: Sequence[LiveCheck],
