@@ -86,14 +86,16 @@ def write_submissions(folder: Path) -> Submissions:
         files.append(SampleFile(path, name, "通过"))
     # a workbook whose file name itself looks like a formula
     files.append(SampleFile(build(folder / "=1+2.xlsx", "示例区商务局", 510), "示例区商务局", "通过"))
-    # the same agency under a new name, matched by its credit code; filled later, so it wins
+    # the same credit code under a new name (a renamed agency, or a code copied from a colleague):
+    # not merged, both counted, each warned about the other (issue 17); the roster's old name is covered
     first = openpyxl.load_workbook(files[2].path, data_only=True)
     (sheet, ref), = first.defined_names["xxgk_cover_credit_code"].destinations
     code = first[sheet][ref.replace("$", "")].value
     renamed = build(folder / "教育局更名后.xlsx", "示例区教育体育局", 511,
                     **{"cover.credit_code": code, "cover.date": f"{YEAR + 1}-01-29"})
-    files[2] = SampleFile(files[2].path, files[2].agency, "重复（已被替代）")
-    files.append(SampleFile(renamed, "示例区教育体育局", "通过"))
+    old_status = files[2].expected_status
+    files[2] = SampleFile(files[2].path, files[2].agency, old_status if old_status == "有错误" else "有警告")
+    files.append(SampleFile(renamed, "示例区教育体育局", "有警告"))
     # in a sub-folder; and a workbook without an extension, as a mail client saves attachments
     (folder / "补报").mkdir()
     files.append(SampleFile(build(folder / "补报" / "示例区审计局.xlsx", "示例区审计局", 512), "示例区审计局", "通过"))

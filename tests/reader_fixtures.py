@@ -76,17 +76,11 @@ named_range = named_cell
 
 
 def layout(fmt: Format) -> dict[str, tuple[str, int, int]]:
-    """key -> (sheet, row, col), 0-based; cover on 封面 column B, tables in a grid from C4."""
-    places = {key: (COVER_SHEET, i + 1, 1) for i, key in enumerate(fmt.cover_fields)}
-    for table in fmt.tables:
-        row = 3
-        for block in table.blocks:
-            for table_row in block.rows:
-                for col, column in enumerate(block.columns):
-                    places[f"{table.key}.{table_row.key}.{column.key}"] = (TABLE_SHEETS[table.key], row, 2 + col)
-                row += 1
-            row += 1
-    return places
+    """key -> (sheet, row, col), 0-based: where the template's layout puts each cell (a name pointing
+    anywhere else is reported as altered, so a second producer honours the positions too)."""
+    from xxgk.template import Layout
+
+    return {key: (pos.sheet, pos.row, pos.col) for key, pos in Layout(fmt).positions.items()}
 
 
 def write_contract_workbook(

@@ -9,15 +9,15 @@ import pytest
 
 from xxgk.consolidate import consolidate
 from xxgk.consolidate.discover import discover
-from xxgk.consolidate.identity import code_key, date_of, name_key, year_of
+from xxgk.consolidate.identity import code_key, credit_code_problem, date_of, name_key, year_of
 from xxgk.consolidate.roster import read_roster
-from xxgk.errors import ReadError
+from xxgk.errors import ReadError, WriteError
 from xxgk.readers import detect_kind
 
 from consolidate_support import YEAR, build, roster_rows
 from modes import mode  # noqa: F401 - a fixture
 
-CODE = "91320000MA1XXXXX0A"
+CODE = "91320000MA1XXXXX0Q"  # a real code: its check character (GB 32100-2015) is right
 
 
 def statuses(result) -> dict[str, str]:
@@ -61,6 +61,23 @@ def test_identity_keys():
     assert code_key(CODE.lower()) == CODE and code_key("123") == ""
 
 
+@pytest.mark.parametrize("invisible", ["\u200b", "\ufeff", "\u00a0", "\u3000", "\u2060", "\u00ad", "\u200d",
+                                       "\u180e", "\u3164", "\ufe0f", "\t", "\x01", "\u2028"])
+def test_names_match_whatever_invisible_characters_they_carry(invisible):
+    """Issue 17, item 4: pasted names bring zero-width spaces, BOMs, soft hyphens …"""
+    assert name_key(f"某某区{invisible}教育局{invisible}") == name_key("某某区教育局")
+
+
+@pytest.mark.parametrize("code, real", [(CODE, True), ("91110000100010433L", True), ("0" * 18, False),
+                                        ("1" * 18, False), ("A" * 18, False), (CODE[:-1] + "A", False),
+                                        (CODE[:17], False), (CODE + "0", False), ("91320000MA1IOZSV0Q", False),
+                                        (" 9132 0000 MA1X XXXX 0Q ", True), ("９１３２００００ＭＡ１ＸＸＸＸＸ０Ｑ", True)])
+def test_only_a_real_credit_code_is_an_identity(code, real):
+    """Issue 17, item 3: placeholders (all one character, cut short, wrong check character) identify nobody."""
+    assert bool(code_key(code)) == real
+    assert (credit_code_problem(code) is None) == real
+
+
 def test_duplicates_newest_by_date_then_file_time(tmp_path):
     old = build(tmp_path / "old.xlsx", "甲局", 1, **{"cover.date": f"{YEAR + 1}-01-20"})
     new = build(tmp_path / "new.xlsx", " 甲局", 2, **{"cover.date": f"{YEAR + 1}-01-10"})
@@ -80,12 +97,34 @@ def test_duplicates_same_date_use_file_time(tmp_path):
     assert statuses(result) == {"a.xlsx": "通过", "b.xlsx": "重复（已被替代）"}
 
 
-def test_duplicates_by_credit_code(tmp_path):
+def test_one_credit_code_under_different_names_is_a_warning_not_a_merge(tmp_path):
+    """Issue 17, item 3: a code copied from a colleague's workbook must not merge two agencies."""
     build(tmp_path / "a.xlsx", "甲局", 1, **{"cover.credit_code": CODE, "cover.date": f"{YEAR + 1}-01-01"})
     build(tmp_path / "b.xlsx", "甲局（更名）", 2, **{"cover.credit_code": CODE, "cover.date": f"{YEAR + 1}-01-02"})
     build(tmp_path / "c.xlsx", "乙局", 3, **{"cover.credit_code": "", "cover.date": f"{YEAR + 1}-01-03"})
     result = consolidate([tmp_path], tmp_path / "汇总.xlsx")
-    assert statuses(result) == {"a.xlsx": "重复（已被替代）", "b.xlsx": "通过", "c.xlsx": "通过"}
+    assert statuses(result) == {"a.xlsx": "有警告", "b.xlsx": "有警告", "c.xlsx": "通过"}
+    for entry in result.entries[:2]:
+        shared = [f for f in entry.findings if f.rule_id == "单位-信用代码重复"]
+        assert len(shared) == 1 and CODE in shared[0].message
+    assert result.included == 3
+
+
+def test_placeholder_codes_merge_nobody_and_are_warned_about(tmp_path):
+    for i, code in enumerate(("0" * 18, "0" * 18, "1" * 18, CODE[:-1] + "A")):
+        build(tmp_path / f"{i}.xlsx", f"第{i}局", i, **{"cover.credit_code": code})
+    result = consolidate([tmp_path], tmp_path / "汇总.xlsx")
+    assert result.included == 4 and set(statuses(result).values()) == {"有警告"}
+    assert all(f.rule_id == "单位-信用代码校验" for e in result.entries for f in e.findings)
+
+
+def test_the_same_agency_with_invisible_characters_is_counted_once(tmp_path):
+    """Issue 17, item 4: blank codes, names differing only by zero-width space, BOM, NBSP …"""
+    for i, name in enumerate(("甲局", "\ufeff甲局", "甲\u200b局", "甲局\u00a0", "甲\u2060局")):
+        build(tmp_path / f"{i}.xlsx", name, i, **{"cover.credit_code": "", "cover.date": f"{YEAR + 1}-01-0{i + 1}"})
+    result = consolidate([tmp_path], tmp_path / "汇总.xlsx")
+    assert statuses(result) == {"0.xlsx": "重复（已被替代）", "1.xlsx": "重复（已被替代）", "2.xlsx": "重复（已被替代）",
+                                "3.xlsx": "重复（已被替代）", "4.xlsx": "通过"}
 
 
 def test_wrong_year_and_format_are_excluded(tmp_path, mode):
@@ -157,12 +196,34 @@ def test_missing_and_unlisted_agencies(tmp_path):
     assert notes["b.xlsx"] == "不在名单中" and notes["a.xlsx"] == "" and notes["d.xlsx"] == ""
 
 
-def test_output_inside_the_input_folder_is_never_an_input(tmp_path):
-    build(tmp_path / "a.xlsx", "甲局", 1)
+def test_our_own_outputs_in_the_input_folder_are_listed_not_counted(tmp_path):
+    """Issue 17, item 2: told by their content, whatever they are called."""
+    from xxgk.rules import load_rules
+    from xxgk.validate import check_file, write_marked
+
+    a = build(tmp_path / "a.xlsx", "甲局", 1)
     output = tmp_path / "汇总.xlsx"
     consolidate([tmp_path], output)
-    again = consolidate([tmp_path], output)
+    again = consolidate([tmp_path], output)  # replacing our own earlier summary is allowed
     assert statuses(again) == {"a.xlsx": "通过"}
+    output.rename(tmp_path / "05_某局.xlsx")
+    write_marked(check_file(a, load_rules()), tmp_path / "甲局（最终版）.xlsx")
+    third = consolidate([tmp_path], tmp_path / "新汇总.xlsx")
+    assert statuses(third) == {"a.xlsx": "通过", "05_某局.xlsx": "汇总表（未计入）", "甲局（最终版）.xlsx": "标记副本（未计入）"}
+    assert third.included == 1 and "标记副本" in next(e.note for e in third.entries if e.status == "标记副本（未计入）")
+
+
+def test_an_output_that_is_an_input_is_refused_before_anything_is_written(tmp_path):
+    """Issue 17, item 1: the file itself, a symbolic link to it, a hard link to it."""
+    a = build(tmp_path / "a.xlsx", "甲局", 1)
+    build(tmp_path / "b.xlsx", "乙局", 2)
+    before = a.read_bytes()
+    (tmp_path / "link.xlsx").symlink_to(a)
+    os.link(a, tmp_path / "hard.xlsx")
+    for output in (a, tmp_path / "link.xlsx", tmp_path / "hard.xlsx"):
+        with pytest.raises(WriteError, match="不能写在输入文件"):
+            consolidate([tmp_path / "a.xlsx", tmp_path / "b.xlsx"], output)
+    assert a.read_bytes() == before and (tmp_path / "link.xlsx").is_symlink()
 
 
 def test_summary_self_check_catches_a_summary_that_is_not_the_sum(tmp_path):

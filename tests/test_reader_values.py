@@ -17,6 +17,7 @@ from reader_fixtures import (  # noqa: E402
 )
 
 from xxgk.errors import ReadError  # noqa: E402
+from xxgk.readers.fast import read_fast  # noqa: E402
 from xxgk.formats import FORMATS, TEMPLATE_VERSION, defined_name, get_format  # noqa: E402
 from xxgk.model import CellError  # noqa: E402
 from xxgk.readers import read_workbook  # noqa: E402
@@ -138,7 +139,8 @@ def test_inline_strings_quoted_sheet_names_and_shared_formulas(tmp_path):
 def _as_shared_formulas(xml: bytes) -> bytes:
     """Turn the row-total formulas of table 三 into one shared formula, as Excel writes them."""
     text = xml.decode()
-    cells = re.findall(r'<c r="(I\d+)"[^>]*><f>([^<]*)</f>', text)
+    column = re.match(r"[A-Z]+", template_address(FMT, "t3.new.total").split("!")[1]).group(0)
+    cells = re.findall(rf'<c r="({column}\d+)"[^>]*><f>([^<]*)</f>', text)
     first, formula = cells[0]
     text = text.replace(f"<f>{formula}</f>", f'<f t="shared" ref="{first}:{cells[-2][0]}" si="0">{formula}</f>', 1)
     for address, formula in cells[1:-1]:
@@ -191,24 +193,47 @@ def test_missing_moved_and_broken_names_become_problems_not_crashes(tmp_path):
     path = edit_with_openpyxl(build_template(tmp_path / "a.xlsx", FMT, values), tmp_path / "t.xlsx", tamper)
     form = read_workbook(path)
     assert form.values["t3.new.natural"] is None and form.values["cover.agency"] is None
-    assert form.values["t4.review.total"] == values["t4.review.upheld"]  # top-left of the range
-    assert len(form.problems) == 3
+    # a range's top-left cell is another item's (t4.review.upheld's): never read as this one
+    assert form.values["t4.review.total"] is None
+    assert len(form.problems) == 4
     assert any(gone in p and "找不到" in p for p in form.problems)
     assert any(broken in p and "失效" in p for p in form.problems)
     assert any(wide in p and "多个单元格" in p for p in form.problems)
+    assert any(wide in p and "按模板应在" in p for p in form.problems)
     assert form.values["t3.new.business"] == values["t3.new.business"]
 
 
-def test_a_moved_name_is_followed(tmp_path):
+@pytest.mark.parametrize("target", ["'表三'!$AA$100", "'_xxgk'!$B$1", "'表二'!$D$6", "'表三'!$E$6"])
+def test_a_name_pointed_elsewhere_is_reported_with_both_addresses_and_not_read(tmp_path, target):
+    """Far away, at the hidden marker, on another table, on a neighbour's cell: issue 17, item 8."""
     name = defined_name("t3.new.natural")
 
     def move(book):
         book["表三"]["AA100"] = 4321
-        _renamed(book, name, "'表三'!$AA$100")
+        _renamed(book, name, target)
 
     path = edit_with_openpyxl(build_template(tmp_path / "a.xlsx", FMT, sample_values(FMT)), tmp_path / "m.xlsx", move)
     form = read_workbook(path)
-    assert form.values["t3.new.natural"] == 4321 and form.addresses["t3.new.natural"] == "表三!AA100"
+    assert form.values["t3.new.natural"] is None and "t3.new.natural" not in form.addresses
+    shown = target.replace("'", "").replace("$", "")
+    assert [p for p in form.problems if name in p and shown in p and template_address(FMT, "t3.new.natural") in p]
+    assert read_fast(path) == form
+
+
+def test_rows_inserted_like_excel_are_read_by_name_and_reported(tmp_path):
+    """Excel moves every name below an inserted row: read by name, one remark for the sheet."""
+    def insert(book):
+        book["表三"].insert_rows(8, 2)
+        for name in book.defined_names.values():
+            if name.attr_text.startswith("'表三'!"):
+                name.attr_text = re.sub(r"\$(\d+)$", lambda m: f"${int(m.group(1)) + 2 * (int(m.group(1)) >= 8)}",
+                                        name.attr_text)
+
+    values = sample_values(FMT)
+    path = edit_with_openpyxl(build_template(tmp_path / "a.xlsx", FMT, values), tmp_path / "i.xlsx", insert)
+    form = read_workbook(path)
+    assert {key: form.values[key] for key in FMT.cells} == {key: values[key] for key in FMT.cells}
+    assert len(form.problems) == 1 and "表三" in form.problems[0] and "插入或删除过行列" in form.problems[0]
 
 
 def test_a_renamed_sheet_is_followed_when_its_names_follow(tmp_path):

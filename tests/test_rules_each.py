@@ -94,6 +94,11 @@ def break_credit(v, p, a, fid):
     return {"单位-信用代码"}
 
 
+def break_credit_check(v, p, a, fid):
+    v["cover.credit_code"] = "0" * 18  # a placeholder; its check character happens to be right
+    return {"单位-信用代码校验"}
+
+
 def break_format_year(v, p, a, fid):
     v["cover.year"] = 2020 if fid == "2021" else 2023
     return {"格式-年度"}
@@ -150,7 +155,7 @@ BREAKERS = {
     "三-勾稽": break_balance, "三-合计列": break_row_total, "三-总计行": break_column_total,
     "四-合计": break_t4, "数值-整数": break_count, "数值-增减": break_signed, "数值-金额": break_amount,
     "单位-名称": break_agency, "单位-年度": break_year, "单位-信用代码": break_credit,
-    "格式-年度": break_format_year, "二-现行有效": break_in_force, "二-公开总数": break_public_total,
+    "单位-信用代码校验": break_credit_check,    "格式-年度": break_format_year, "二-现行有效": break_in_force, "二-公开总数": break_public_total,
     "二-增减": break_change, "二-万元": break_wan, "跨年-结转": break_carry, "跨年-突变": break_jump,
     "跨年-相同": break_same, "汇总": break_summary,
 }

@@ -14,13 +14,20 @@ import openpyxl
 import test_rules_each as each
 from xxgk.formats import get_format
 from xxgk.readers import read_workbook
-from xxgk.rules import load_rules, live_checks_for
+from xxgk.rules import compilable, load_rules, live_checks_for
 from xxgk.template import build_workbook
 from xxgk.template.checks import COL, CHECKS_NAME
 
 RULES = load_rules()
 FAILING = {"不通过", "待填写", "已说明"}
-LIVE_RULES = [s for s in RULES.specs if s.id not in ("跨年-结转", "跨年-突变", "跨年-相同", "汇总")]
+# rules a workbook can check by itself: not the cross-year or summary ones, nor the credit code's check character
+LIVE_RULES = [s for s in RULES.specs if any(compilable(i) for fid in s.formats for i in RULES.instances(fid)
+                                            if i.spec is s)]
+NOT_LIVE = {"跨年-结转", "跨年-突变", "跨年-相同", "汇总", "单位-信用代码校验"}
+
+
+def test_live_rules_are_all_but_those_needing_other_data_or_python():
+    assert {s.id for s in RULES.specs} - {s.id for s in LIVE_RULES} == NOT_LIVE
 
 
 def excel_statuses(path: Path) -> dict[str, str]:

@@ -49,7 +49,8 @@ def find_reports(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[A
         if not path.is_dir():
             files.append(path)  # missing or odd files are refused by the importer, in Chinese
             continue
-        found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES
+        # a link to nowhere or a FIFO named like a report is taken: the importer refuses it by name
+        found = sorted(p for p in path.rglob("*") if not p.is_dir() and p.suffix.lower() in REPORT_SUFFIXES
                        and not p.name.startswith(_SKIPPED_PREFIXES))
         if not found:
             kinds = " ".join(REPORT_SUFFIXES)

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -41,10 +43,15 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     os.umask(umask)
     os.chmod(tmp, 0o666 & ~umask)
     try:
-        yield tmp
-        if target.is_dir():
-            raise WriteError(f"{target}：这是一个文件夹，无法作为输出文件。")
-        replace_output(tmp, target)
+        try:
+            yield tmp
+            if target.is_dir():
+                raise WriteError(f"{target}：这是一个文件夹，无法作为输出文件。")
+            replace_output(tmp, target)
+        except OSError as err:
+            if err.filename not in (None, str(tmp), tmp):
+                raise  # another file's trouble: it names that file
+            raise write_failure(err, str(target)) from None
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -58,6 +65,22 @@ def replace_output(tmp: Path, target: Path) -> None:
     except PermissionError:
         raise WriteError(f"{target}：无法替换这个文件，它可能正在 Excel 或 WPS 中打开，或是只读文件。"
                          f"请先在 Excel 中关闭 {target.name}，再重新运行。") from None
+
+
+def write_failure(err: OSError, what: str) -> WriteError:
+    """A failed write as one Chinese sentence naming ``what`` was being written (a full disk says so)."""
+    if err.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        reason = "磁盘空间已满"
+    elif err.errno == errno.EFBIG:
+        reason = "文件超过了系统允许的大小"
+    else:
+        reason = err.strerror or type(err).__name__
+    return WriteError(f"{what}：无法写入（{reason}），文件未保存；请腾出空间或换一个位置后重试。")
+
+
+def temp_write_failure(err: OSError) -> WriteError:
+    """A temporary file (in the system's temporary folder) could not be written."""
+    return write_failure(err, f"临时文件夹“{tempfile.gettempdir()}”中的临时文件")
 
 
 def temporary_prefix_suffix(target: Path) -> tuple[str, str]:
@@ -93,4 +116,26 @@ def remove_stale_parts(target: Path, max_age: float = STALE_SECONDS) -> list[Pat
                     if time.time() - path.stat().st_mtime > max_age and path.is_file():
                         path.unlink()
                         removed.append(path)
+    return removed
+
+
+# Prefixes of the temporary folders a consolidation makes (assemble, previous_summary); a SIGKILL or power
+# cut leaves them behind in the system's temporary folder, and the next consolidation removes them.
+TEMP_FOLDER_PREFIXES = ("xxgk-parts-", "xxgk-previous-")
+
+
+def remove_stale_temp_folders(max_age: float = STALE_SECONDS, folder: str | None = None) -> list[Path]:
+    """Delete our temporary folders older than ``max_age`` seconds; younger ones may be a running job's."""
+    removed = []
+    base = Path(folder or tempfile.gettempdir())
+    with contextlib.suppress(OSError):
+        for path in base.iterdir():
+            if not path.name.startswith(TEMP_FOLDER_PREFIXES):
+                continue
+            with contextlib.suppress(OSError):
+                info = path.lstat()
+                mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()  # another user's is theirs
+                if path.is_dir() and not path.is_symlink() and mine and time.time() - info.st_mtime > max_age:
+                    shutil.rmtree(path)
+                    removed.append(path)
     return removed

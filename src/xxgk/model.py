@@ -37,6 +37,7 @@ class FormData:
     addresses: dict[str, str] = field(default_factory=dict)  # key -> "表三!D5"
     problems: list[str] = field(default_factory=list)  # reader remarks (Chinese), not rule findings
     sheets: tuple[str, ...] = ()  # the workbook's sheet names, in order (a summary has sheets of its own)
+    origin: str = ""  # "summary" / "marked": one of our own outputs (see xxgk.origin), not an agency's file
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,11 @@ class Finding:
     @property
     def explained(self) -> bool:
         return self.severity == "warning" and bool(self.explanation.strip())
+
+
+# The most rule instances one format may have (ours: about 460). The rule loader refuses more, and a
+# reader reads no more rows of a workbook's 校验结果 area (the template lists one instance a row).
+MAX_CHECKS = 5000
 
 
 @dataclass(frozen=True)

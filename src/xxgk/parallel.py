@@ -17,6 +17,7 @@ again here, where whatever killed it could kill the run.
 """
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import itertools
 import multiprocessing
@@ -116,7 +117,8 @@ def _in_order(executor: ProcessPoolExecutor, func: Callable[[Path], T], paths: S
     and however slowly the caller folds results, at most that many chunks' results wait in memory
     (executor.map would submit every chunk at once and hold all results the caller has not taken)."""
     chunks = (paths[start:start + CHUNK] for start in range(0, len(paths), CHUNK))
-    pending = deque(executor.submit(_packed_chunk, func, chunk) for chunk in itertools.islice(chunks, window))
+    with _interrupt_held():  # the first submissions start the workers
+        pending = deque(executor.submit(_packed_chunk, func, chunk) for chunk in itertools.islice(chunks, window))
     while pending:
         packed_results = pending.popleft().result()
         following = next(chunks, None)
@@ -169,9 +171,25 @@ def _rebuild_read_error(path: str, kind: str, message: str) -> ReadError:
 copyreg.pickle(ReadError, lambda err: (_rebuild_read_error, (err.path, err.kind, err.reason)))
 
 
+@contextlib.contextmanager
+def _interrupt_held() -> Iterator[None]:
+    """Ctrl-C held back, not lost, while worker processes start: a forked worker begins with it blocked
+    and ignores it before letting it through; this process gets one pressed meanwhile right after."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: workers ignore it from their first line
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _start_worker(specs, path, context) -> None:
     speed.COUNTS.clear()  # a forked worker's copy holds the parent's counts so far
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     if specs is not None:
         _STATE.update(ruleset=RuleSet(specs, path), context=context)

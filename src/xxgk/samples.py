@@ -6,6 +6,7 @@ from typing import Mapping
 
 from .formats import Format, Kind
 from .formats.totals import computed_totals
+from .identity import CREDIT_CODE_ALPHABET, check_character
 from .model import Value
 
 AGENCY_NAMES = (
@@ -23,12 +24,17 @@ def cover_values(agency: str, year: int, rng: random.Random | None = None) -> di
     rng = rng or random.Random(agency)  # distinct agencies get distinct credit codes
     return {
         "cover.agency": agency,
-        "cover.credit_code": "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(18)),
+        "cover.credit_code": _credit_code([rng.choice(CREDIT_CODE_ALPHABET) for _ in range(18)]),
         "cover.year": year,
         "cover.filler": rng.choice(("张伟", "王芳", "李娜", "刘洋", "陈静")),
         "cover.phone": f"0517-8{rng.randrange(1000000, 9999999)}",
         "cover.date": f"{year + 1}-01-{rng.randrange(5, 28):02d}",
     }
+
+
+def _credit_code(characters: list[str]) -> str:
+    """A real-looking code: the last of the 18 drawn characters becomes the check character."""
+    return "".join(characters[:17]) + check_character("".join(characters[:17]))
 
 
 def table_values(fmt: Format, rng: random.Random | None = None, scale: int = 40) -> dict[str, Value]:

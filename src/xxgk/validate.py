@@ -13,6 +13,7 @@ from .fileio import fitted
 from .model import CellError, FormData, Value
 from .pathtext import readable
 from .rules import Report, RuleSet
+from .rules.previous_match import previous_findings
 
 
 MARK_SUFFIX = "_校验标记"
@@ -54,6 +55,7 @@ def check_with(path: str | Path, read: Callable[..., FormData], validate: Callab
             report = validate(read(path, explanations=True), previous=previous)
     except ReadError as err:
         return FileResult(path, error=err)
+    report.findings.extend(previous_findings(report.form, previous))  # last year's form is not what it should be
     return FileResult(path, report=report)
 
 

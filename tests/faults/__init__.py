@@ -1,4 +1,4 @@
-"""The fault corpus: 1,000+ bad inputs made with the project's own code (see issue 8).
+"""The fault corpus: 1,000+ bad inputs made with the project's own code (see issues 8 and 17).
 
 ``build_corpus(folder)`` writes every workbook-like case into one sub-folder per kind and
 returns the Cases; ``build_reports(folder)`` does the same for published-report inputs
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from . import badvalues, damaged, hostile, hostiletext, reports, tampered, wrongkinds
+from . import badvalues, careless, damaged, hostile, hostiletext, reports, tampered, wrongkinds
 from .base import ANY, CLEAN, FINDINGS, READ, REFUSE, TOKEN, Case
 
 GENERATORS = {
@@ -20,6 +20,7 @@ GENERATORS = {
     "tampered": tampered.generate,
     "bad_value": badvalues.generate,
     "hostile_text": hostiletext.generate,
+    "careless": careless.generate,
 }
 KINDS = tuple(GENERATORS)
 

@@ -38,10 +38,11 @@ REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 @dataclass(frozen=True)
 class Case:
     path: Path
-    kind: str  # damaged, hostile, wrong_kind, tampered, bad_value, hostile_text, report
+    kind: str  # damaged, hostile, wrong_kind, tampered, bad_value, hostile_text, careless, report
     variant: str  # truncated, flipped, zip_bomb …
     expect: str  # one of OUTCOMES
     words: tuple[str, ...] = ()  # what a refusal's reason must say (e.g. 加密)
+    status: str = ""  # the status consolidation must give it in 报送情况 ("" = any)
 
     def __post_init__(self):
         assert self.expect in OUTCOMES, self.expect

@@ -11,6 +11,7 @@ import html
 import json
 import os
 import re
+import stat
 import subprocess
 import sys
 import zipfile
@@ -46,15 +47,32 @@ def xxgk(*args: object, cwd: Path | None = None, timeout: float = TIMEOUT) -> Ru
 
 
 def snapshot(paths: Iterable[Path]) -> dict[Path, tuple]:
-    """(sha256, size, mtime_ns) of every file; a folder by its listing and mtime."""
+    """(sha256, size, mtime_ns) of every file; a folder by its listing and mtime; a link, FIFO or device by
+    what it is (never opened: a FIFO would block)."""
     found = {}
     for path in paths:
-        stat = path.stat()
-        if path.is_dir():
-            found[path] = (tuple(sorted(p.name for p in path.iterdir())), stat.st_mtime_ns)
+        info = path.lstat()
+        if stat.S_ISLNK(info.st_mode) or not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
+            found[path] = (info.st_mode, os.readlink(path) if path.is_symlink() else "", info.st_mtime_ns)
+        elif path.is_dir():
+            found[path] = (tuple(sorted(p.name for p in path.iterdir())), info.st_mtime_ns)
         else:
-            found[path] = (hashlib.sha256(path.read_bytes()).hexdigest(), stat.st_size, stat.st_mtime_ns)
+            found[path] = (hashlib.sha256(path.read_bytes()).hexdigest(), info.st_size, info.st_mtime_ns)
     return found
+
+
+def listed_name(text: str) -> str:
+    """A file name as 报送情况 lists it, read back by openpyxl (which leaves OOXML's _xHHHH_ escapes as written)."""
+    from xxgk.readers.xmlparts import unescape
+
+    return unescape(text)
+
+
+def shown_name(name: str) -> str:
+    """What a file name becomes in a summary: characters XML cannot hold are replaced."""
+    from xxgk.xmltext import cell_safe
+
+    return cell_safe(name)
 
 
 def changed(before: dict[Path, tuple]) -> list[str]:

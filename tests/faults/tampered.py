@@ -122,6 +122,44 @@ def names(folder: Path, format_id: str) -> list[Case]:
     return cases
 
 
+def _absolute(format_id: str, key: str) -> str:
+    sheet, ref = position(format_id, key)
+    column = re.match(r"[A-Z]+", ref).group(0)
+    return f"'{sheet}'!${column}${ref[len(column):]}"
+
+
+def redirected(folder: Path, format_id: str) -> list[Case]:
+    """Names pointed by hand where the template has no such cell (issue 17, item 8): at the hidden
+    marker sheet, at another table, at a neighbour's cell, two names swapped; and the 校验结果 name
+    stretched over a whole sheet in a file whose warning makes the reader look there."""
+    fmt, data, cases = get_format(format_id), good_bytes(format_id), []
+    rng = rng_for("redirected", format_id)
+    inputs = [k for k, c in fmt.cells.items() if not c.is_total]
+    for i in range(3):
+        key, other = rng.sample(inputs, 2)
+        sheet = position(format_id, key)[0]
+        elsewhere = next(k for k in rng.sample(inputs, len(inputs)) if position(format_id, k)[0] != sheet)
+        plans = (("marker", {key: "'_xxgk'!$B$1"}), ("other_table", {key: _absolute(format_id, elsewhere)}),
+                 ("onto_other_item", {key: _absolute(format_id, other)}),
+                 ("swapped", {key: _absolute(format_id, other), other: _absolute(format_id, key)}))
+        for variant, moves in plans:
+            change = lambda p, m=moves: [set_name(p, defined_name(k), text) for k, text in m.items()]  # noqa: E731
+            path = write(folder, f"名称改指_{variant}_{format_id}_{i}.xlsx", edit(data, change))
+            cases.append(Case(path, "tampered", f"name_redirected_{variant}", FINDINGS))
+    warned = template_bytes(format_id, {**values_for(format_id), **_fee_warning(format_id)})
+    for i, area in enumerate(("'校验结果'!$A$1:$XFD$1048576", "'表三'!$A:$XFD")):
+        path = write(folder, f"校验区整表_{format_id}_{i}.xlsx",
+                     edit(warned, lambda p, a=area: set_name(p, "xxgk_checks", a)))
+        cases.append(Case(path, "tampered", "checks_name_whole_sheet", READ))
+    return cases
+
+
+def _fee_warning(format_id: str) -> dict:
+    """A value that makes a warning fail, so the reader reads the 说明 of the 校验结果 area."""
+    return {"t2.fee.amount": 3_500_000.0} if format_id == "2021" else {"t2.regulation.published": 6,
+                                                                      "t2.regulation.public_total": 2}
+
+
 def labels(folder: Path, format_id: str) -> list[Case]:
     """Row and column labels typed over (自然人 -> 个人, 总计 -> 合计): the names still find the cells."""
     data, cases = good_bytes(format_id), []
@@ -194,6 +232,6 @@ def _marker(parts: dict, row: int, text: str) -> None:
 def generate(folder: Path) -> list[Case]:
     cases = []
     for format_id in ("2021", "2019"):
-        for make in (inserted, sheets, names, labels, totals, markers):
+        for make in (inserted, sheets, names, redirected, labels, totals, markers):
             cases += make(folder, format_id)
     return cases

@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..formats import get_format
+from ..identity import CREDIT_CODE_ALPHABET as _CODE_ALPHABET, check_character
 from ..rules import live_checks_for, load_rules
 from ..samples import agency_values, with_faults
 
 YEAR = 2025
 FAULTY_SHARE = 0.05
-_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
 @dataclass
@@ -50,13 +50,14 @@ def agency_name(index: int) -> str:
     return f"第{index // 100 + 1:03d}片区第{index:05d}号单位"
 
 
-def credit_code(index: int) -> str:
-    """18 characters, distinct per index, never equal to a base's random code."""
+def credit_code(index: int, prefix: str = "91BENCH0") -> str:
+    """A valid code (GB 32100 check character), distinct per index, never equal to a base's random code."""
     digits, rest = [], index
-    for _ in range(8):
+    for _ in range(9):
         rest, d = divmod(rest, len(_CODE_ALPHABET))
         digits.append(_CODE_ALPHABET[d])
-    return "91BENCH000" + "".join(reversed(digits))
+    first17 = prefix + "".join(reversed(digits))
+    return first17 + check_character(first17)
 
 
 def build_bases(folder: Path, count: int, seed: int = 7) -> list[tuple[Path, bool, bool]]:
@@ -70,7 +71,7 @@ def build_bases(folder: Path, count: int, seed: int = 7) -> list[tuple[Path, boo
     bases = []
     for index in range(count):
         values = agency_values(fmt, base_name(index), YEAR, seed * 1000 + index)
-        values["cover.credit_code"] = "BASE" + f"{index:014d}"
+        values["cover.credit_code"] = credit_code(index, "91BA5E00")
         # about 5 % of the bases (so of the files) have errors; a small corpus still gets one
         faulty = index % faulty_every == faulty_every - 1 or (count < faulty_every and index == count - 1)
         if faulty:
@@ -112,7 +113,7 @@ def make_corpus(folder: Path, n: int, bases: int = 40, seed: int = 7, app_saved:
     base_folder.mkdir(exist_ok=True)
     made = build_bases(base_folder, max(1, min(bases, n)), seed)
     saved_by_app = resave_bases(made) if app_saved else 0
-    templates = [(_ZipCopy(path, base_name(i), "BASE" + f"{i:014d}"), faulty, resaved)
+    templates = [(_ZipCopy(path, base_name(i), credit_code(i, "91BA5E00")), faulty, resaved)
                  for i, (path, faulty, resaved) in enumerate(made)]
     corpus = Corpus(folder, bases=len(made), app_saved_bases=saved_by_app)
     for index in range(n):

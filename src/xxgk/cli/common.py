@@ -12,11 +12,19 @@ from ..errors import XxgkError
 EXIT_OK = 0
 EXIT_FINDINGS = 1  # errors found in the data
 EXIT_UNREADABLE = 2  # a file or argument could not be used
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report a process ended by SIGINT
+INTERRUPTED = "已中断。"
 
 
 def fail(message: str, code: int = EXIT_UNREADABLE) -> NoReturn:
     click.echo(f"错误：{message}", err=True)
     sys.exit(code)
+
+
+def interrupted() -> NoReturn:
+    """Ctrl-C, wherever it came: one Chinese line, exit 130, never a traceback."""
+    click.echo(INTERRUPTED, err=True)
+    sys.exit(EXIT_INTERRUPTED)
 
 
 def friendly_errors(func):
@@ -31,6 +39,6 @@ def friendly_errors(func):
         except OSError as err:
             fail(f"{err.filename or ''}：无法读写文件（{err.strerror or err}）")
         except KeyboardInterrupt:
-            fail("已中断。", 130)
+            interrupted()
 
     return wrapper

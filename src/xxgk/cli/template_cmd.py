@@ -1,6 +1,7 @@
 """``xxgk template``: build the locked, self-checking template workbook, or hand it out prefilled."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -21,6 +22,25 @@ def live_checks(fmt: Format) -> list[LiveCheck]:
         return list(live_checks_for(fmt, load_rules(path=None)))
     except RulesError as err:
         fail("规则文件有误，无法生成实时校验：\n" + str(err))
+
+
+def work_in(path: Path) -> str | None:
+    """What replacing ``path`` would lose, in Chinese; None when it is absent or an untouched blank template."""
+    if not os.path.lexists(path) or path.is_dir():  # a folder in the way is refused when written
+        return None
+    from ..errors import ReadError
+    from ..readers import read_workbook
+
+    try:
+        form = read_workbook(path)
+    except ReadError:
+        return "而且不是本工具生成的空白模板"
+    fmt = get_format(form.format_id)
+    filled = [key for key, value in form.values.items()
+              if value not in (None, "") and (key in fmt.cover_fields or value != 0)]
+    if filled or form.explanations:
+        return f"其中已填写了 {len(filled) + len(form.explanations)} 项内容"
+    return "而且是一份汇总表或标记副本" if form.origin else None
 
 
 def build_template(output: str | Path, format_id: str = DEFAULT_FORMAT) -> tuple[Format, int]:
@@ -46,10 +66,14 @@ def build_template(output: str | Path, format_id: str = DEFAULT_FORMAT) -> tuple
               help="上年汇总表或上年各单位报表所在文件夹：按各单位上年“结转下年度继续办理”预填本年“上年结转”（仍可修改）。")
 @click.option("--year", type=click.IntRange(2000, 2100), help="报告年度（按名单生成时）；默认为上一个日历年。")
 @click.option("--zip", "archive", is_flag=True, help="另把生成的工作簿打包为“文件夹名.zip”，便于邮件发送。")
-@click.option("--force", is_flag=True, help="输出位置已有同名文件时覆盖（名单和上年报表本身永不覆盖）。")
+@click.option("--force", is_flag=True,
+              help="输出位置已有文件时仍覆盖：单个模板已填写过数据、按名单生成时已有同名文件（名单和上年报表本身永不覆盖）。")
 @friendly_errors
 def command(format_id, output, macros, roster, previous, year, archive, force) -> None:
     """生成填报模板：锁定的表格、数据有效性和实时校验；或按单位名单逐个生成预填的工作簿。
+
+    已存在的模板文件只有在是未填写的空白模板时才会被替换；填写过数据（或不是本工具的模板）时
+    不覆盖，除非加 --force。
 
     \b
     例：xxgk template --roster 名单.xlsx --previous 上年汇总.xlsx -o 下发 --zip
@@ -68,6 +92,9 @@ def command(format_id, output, macros, roster, previous, year, archive, force) -
     suffix = ".xlsm" if macros else ".xlsx"
     if Path(output).suffix.lower() != suffix:
         fail(f"{output}：{'带按钮的' if macros else ''}模板文件名必须以 {suffix} 结尾。")
+    why = None if force else work_in(Path(output))
+    if why:
+        fail(f"{output}：文件已存在，{why}，覆盖会丢失这些内容。请用 -o 另选文件名；确需覆盖请加 --force。")
     if macros:
         from ..excel.workbooks import build_macro_template
 

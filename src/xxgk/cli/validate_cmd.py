@@ -1,13 +1,14 @@
 """xxgk validate: check filled workbooks against rules.yaml."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Iterable, Iterator
 
 import click
 
 from .. import speed
-from ..errors import ReadError, WriteError
+from ..errors import ReadError, XxgkError
 from ..rules import RulesError, load_rules
 from ..validate import FileResult, marked_copy_path, read_form, result_dict, write_marked
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, fail, friendly_errors
@@ -29,7 +30,7 @@ from .streaming import Tally, echo_json_list
 def command(files, rules_file, previous, as_json, mark, output, careful) -> None:
     """校验一个或多个用模板填写的工作簿。
 
-    退出码：0 无错误；1 发现错误；2 有文件无法读取。
+    退出码：0 无错误；1 发现错误；2 有文件无法读取，或有标记副本无法写入。
     """
     if output and len(files) > 1 and not output.is_dir():
         fail("校验多个文件时，-o 必须是已存在的文件夹。")
@@ -42,16 +43,16 @@ def command(files, rules_file, previous, as_json, mark, output, careful) -> None
     earlier_notices = len(speed.NOTICES)
     checked = speed.pipeline(careful).check_files(files, ruleset, last_year)
     results = tally = Tally(checked, lambda result: exit_code([result]))
-    unwritten: list[Path] = []
-    if mark:
-        results = _write_marks(results, output, unwritten)
+    marks = MarkedCopies(files, output) if mark else None
+    if marks is not None:
+        results = marks.write_all(results)
     if as_json:
         echo_json_list(result_dict(r) for r in results)
     else:
         print_results(results)
     print_notices(speed.take_notices(since=earlier_notices))
     speed.save_counts()
-    raise SystemExit(EXIT_UNREADABLE if unwritten else tally.code)
+    raise SystemExit(max(tally.code, EXIT_UNREADABLE if marks is not None and marks.failed else EXIT_OK))
 
 
 def exit_code(results: list[FileResult]) -> int:
@@ -71,21 +72,53 @@ def _read_previous(previous: Path | None):
         fail(f"上年报表无法读取：{err}")
 
 
-def _write_marks(results: Iterable[FileResult], output: Path | None, unwritten: list[Path]) -> Iterator[FileResult]:
-    """Write each marked copy; one that cannot be written (``unwritten``) is said on its file's line."""
-    for result in results:
-        if result.report is not None:
-            target = marked_copy_path(result.path, output)
-            try:
-                write_marked(result, target)
-            except ReadError as err:  # openpyxl cannot open this one: say so on its line, go on with the rest
-                result.report.form.problems.append(err.reason)
-                yield result
-                continue
-            except WriteError as err:  # open in Excel, say: the other copies are still written
-                result.report.form.problems.append(str(err))
-                unwritten.append(target)
-                yield result
-                continue
-            result.report.form.problems.append(f"已另存标记副本：{target}")
-        yield result
+class MarkedCopies:
+    """The batch's marked copies: one that cannot be written is said on its file's line and the batch goes
+    on; a copy never replaces an input, nor another copy written in the same batch (same-named inputs
+    from different folders marked into one -o folder get ``(2)``, ``(3)`` …)."""
+
+    def __init__(self, files: Iterable[Path], output: Path | None):
+        self.output = output
+        self.inputs = {_key(path) for path in files}
+        self.written: set[str] = set()
+        self.failed = False
+
+    def write_all(self, results: Iterable[FileResult]) -> Iterator[FileResult]:
+        for result in results:
+            if result.report is not None:
+                result.report.form.problems.append(self.write(result))
+            yield result
+
+    def write(self, result: FileResult) -> str:
+        """The line telling what became of this file's copy."""
+        target = self.free_target(marked_copy_path(result.path, self.output))
+        if _key(target) in self.inputs:
+            self.failed = True
+            return f"未另存标记副本：{target} 是本次校验的输入文件之一，不能覆盖；请用 -o 另选位置"
+        try:
+            write_marked(result, target)
+        except ReadError as err:  # openpyxl cannot open this one: said on its line
+            return err.reason
+        except XxgkError as err:
+            self.failed = True
+            return f"未能另存标记副本：{err}"
+        except OSError as err:
+            self.failed = True
+            return f"未能另存标记副本：{target}：无法写入（{err.strerror or err}）"
+        except Exception as err:  # noqa: BLE001 - one odd workbook must not end the batch
+            self.failed = True
+            return f"未能另存标记副本：{target}：制作时发生意外错误（{type(err).__name__}），请把原文件报告给维护人员"
+        self.written.add(_key(target))
+        return f"已另存标记副本：{target}"
+
+    def free_target(self, target: Path) -> Path:
+        number = 1
+        candidate = target
+        while _key(candidate) in self.written:
+            number += 1
+            candidate = target.with_name(f"{target.stem}({number}){target.suffix}")
+        return candidate
+
+
+def _key(path: Path) -> str:
+    return os.path.normcase(os.path.realpath(os.path.abspath(path)))

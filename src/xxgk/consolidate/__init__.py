@@ -17,10 +17,15 @@ from typing import Callable, Sequence
 
 from .. import speed
 from ..errors import ReadError, WriteError, XxgkError
+from ..fileio import remove_stale_temp_folders
+from ..inputs import check_input
 from ..formats import Format, format_for_year
 from ..readers import detect_kind, read_workbook
 from ..rules import Report, RuleSet, live_checks_for, load_rules
 from ..model import FormData
+from ..origin import MARKED
+from ..xmltext import xml_safe
+from ..rules.previous_match import previous_findings
 from .discover import Discovery, discover
 from .identity import date_of, text_of, year_of
 from .labels import TOP_AGENCIES
@@ -28,12 +33,13 @@ from .policy import apply_policy, common_year, missing_agencies
 from .previous import PreviousIndex, load_previous
 from .compare import compare
 from .rollup import expand_summaries, note_cross_district
-from .outputs import check_extra_output, resolved as _resolved, write_detail_csv
-from .result import STATUSES, UNREADABLE, ConsolidationResult, Entry, MissingAgency
+from .outputs import check_extra_output, hard_links, refuse_input_as_output, resolved as _resolved, write_detail_csv
+from .result import MARKED_COPY, STATUSES, UNREADABLE, ConsolidationResult, Entry, MissingAgency
 from .sums import number, sum_values
 
 Progress = Callable[[int, int, Path], None]
 NO_PREVIOUS = "未找到该单位的上年报表，未做跨年核对"
+MARKED_NOTE = "这是 xxgk validate --mark 生成的标记副本，不是单位报送的原表，未计入汇总；请报送改好的原工作簿"
 
 __all__ = ["consolidate", "ConsolidationResult", "Entry", "MissingAgency", "STATUSES"]
 
@@ -57,6 +63,7 @@ def consolidate(inputs: Sequence[Path], output: Path, *, year: int | None = None
     extra_outputs = [Path(csv)] if csv is not None else []
     for target in extra_outputs:
         check_extra_output(target, output, inputs)
+    remove_stale_temp_folders()  # left by a run killed before it could clean up
     ruleset = ruleset or load_rules()
     found = _discover(inputs, output, extra_outputs)
     roster_entries = _read_roster(roster) if roster is not None else None
@@ -81,7 +88,7 @@ def consolidate(inputs: Sequence[Path], output: Path, *, year: int | None = None
     included = [e for e in entries if e.included]
     sums, top = way.fold(fmt, included, TOP_AGENCIES)
     result = ConsolidationResult(output=output, year=year, format_id=fmt.id,
-                                 district=district or f"汇总（{len(included)} 个单位）",
+                                 district=xml_safe(district) if district else f"汇总（{len(included)} 个单位）",
                                  entries=entries, skipped=found.skipped)
     if roster_entries is not None:
         result.missing = missing_agencies(roster_entries, entries)
@@ -102,13 +109,15 @@ def consolidate(inputs: Sequence[Path], output: Path, *, year: int | None = None
 
 
 def _discover(inputs: Sequence[Path], output: Path, extra_outputs: Sequence[Path] = ()) -> Discovery:
-    found = discover([Path(p) for p in inputs], exclude=[output, *extra_outputs], sniff=detect_kind)
+    found = discover([Path(p) for p in inputs], exclude=extra_outputs, sniff=detect_kind, flag=[output])
     named = {_resolved(p) for p in inputs}
     clash = next((p for p in extra_outputs if _resolved(p) in named), None)
     if clash is not None:
         raise WriteError(f"{clash}：这是输入文件，不能作为输出。")
     if found.missing:
         raise XxgkError(f"{found.missing[0]}：输入的文件或文件夹不存在。")
+    refuse_input_as_output(output, found.flagged + hard_links(output, found.files))
+    found.files = [path for path in found.files if path not in found.flagged]  # our earlier summary, replaced
     if not found.files:
         raise XxgkError("在给出的位置没有找到任何报表文件（.xlsx、.xlsm、.xls、.et、.ods、.csv 等）。")
     return found
@@ -126,9 +135,12 @@ def read_entry(path: Path, read: Callable[[Path], FormData] = read_workbook) -> 
         return Entry(path, UNREADABLE, note=f"读取时发生意外错误（{type(err).__name__}），请把此文件报告给维护人员"
                      f"（错误详情已写入 {log}）", modified=modified)
     values = form.values
-    return Entry(path, "", agency=text_of(values.get("cover.agency")),
-                 credit_code=text_of(values.get("cover.credit_code")), year=year_of(values.get("cover.year")),
-                 format_id=form.format_id, filled=date_of(values.get("cover.date")), modified=modified, form=form)
+    entry = Entry(path, "", agency=text_of(values.get("cover.agency")),
+                  credit_code=text_of(values.get("cover.credit_code")), year=year_of(values.get("cover.year")),
+                  format_id=form.format_id, filled=date_of(values.get("cover.date")), modified=modified, form=form)
+    if form.origin == MARKED:  # listed, never counted (a summary of ours is rolled up or left out: rollup)
+        entry.status, entry.note, entry.form = MARKED_COPY, MARKED_NOTE, None
+    return entry
 
 
 def read_judged(path: Path, read: Callable[..., FormData], validate: Callable[..., Report],
@@ -152,6 +164,7 @@ def judge(entry: Entry, validate: Callable[..., Report], last_year: PreviousInde
     """Judge a read entry against last year's figures of its agency (noting when there are none)."""
     previous = last_year.find(entry.agency, entry.credit_code) if last_year is not None else None
     entry.report = validate(entry.form, previous=previous)
+    entry.report.findings.extend(previous_findings(entry.form, previous))
     entry.status = entry.report.status
     if last_year is not None and previous is None:
         entry.note = NO_PREVIOUS
@@ -177,9 +190,17 @@ def _check_output(output: Path) -> None:
         raise WriteError(f"{output}：这是一个文件夹，无法作为汇总表文件。")
 
 
+def _check_file_input(path: Path, what: str) -> None:
+    try:
+        check_input(path)
+    except ReadError as err:
+        raise XxgkError(f"{what}：{err}") from None
+
+
 def _read_roster(roster: Path):
     from .roster import read_roster
 
+    _check_file_input(Path(roster), "单位名单无法读取")
     try:
         return read_roster(Path(roster))
     except ReadError as err:

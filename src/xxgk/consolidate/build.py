@@ -13,6 +13,7 @@ from typing import Callable, Sequence
 
 from ..formats import Format
 from ..model import Finding, LiveCheck
+from ..origin import SUMMARY
 from ..readers import read_workbook
 from ..rules import RuleSet
 from ..template import build_workbook
@@ -58,7 +59,7 @@ def write_summary(result: ConsolidationResult, fmt: Format, sums: dict, top: Seq
         write(written["sheets"], data, target)
 
     build_workbook(result.output, fmt, live_checks=checks, values={**sums, **cover_values(result)}, extend=extend,
-                   write=write_workbook if write is not None else None)
+                   write=write_workbook if write is not None else None, origin=SUMMARY)
     return written.get("data")
 
 

@@ -18,6 +18,7 @@ from .result import Entry
 from .sheets import clip
 from .style import Styles
 from .sums import number
+from ..xmltext import cell_safe
 
 BLOCK_ROWS = 22  # rows per chart block; the chart is drawn over about 20 of them
 CHART_COL = 6
@@ -132,7 +133,7 @@ class ChartWriter:
         first = top + 2
         ranked = self.top[:TOP_AGENCIES]
         for i, (entry, new) in enumerate(ranked):
-            self.sheet.write_string(first + i, 0, clip(entry.agency), self.styles.label)
+            self.sheet.write_string(first + i, 0, clip(cell_safe(entry.agency)), self.styles.label)
             self.sheet.write_number(first + i, 1, new, self.styles.cell)
         if not ranked:
             self.sheet.write_string(first, 0, "（没有纳入汇总的单位）", self.styles.label)

@@ -24,6 +24,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from ..formats import Format
 from ..model import CellError, Value
 from ..readers.refs import column_letters
+from ..xmltext import cell_safe
 from .identity import NO_NAME
 from .labels import DETAIL_FIXED
 from .result import Entry
@@ -46,7 +47,7 @@ def write_probe(sheet, text_style, number_style, first_figure_column: int) -> No
 
 def text_xml(text: str) -> str:
     """An inline string element's content, as XlsxWriter would escape the text."""
-    text = text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + "…"
+    text = cell_safe(text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + "…")
     if _SPECIAL.search(text):  # most names and notes have nothing to escape
         if "_x" in text:
             text = _ESCAPED_ESCAPE.sub(r"_x005F\1", text)

@@ -12,9 +12,14 @@ Policy (documented in ``xxgk consolidate --help``):
 * a file in a folder without such an extension is taken when its bytes are a
   workbook (a mail client's ``附件1`` or ``报表.xlsx.download``), else skipped and
   counted (the .docx / .pdf of the report text that travels with the workbook);
+* a symbolic link that leads nowhere (broken, or a loop) and anything that is no
+  regular file (a FIFO, a device) is taken too: the reader refuses it by name, so
+  it is listed as 无法读取 with the reason, never silently dropped; a linked
+  folder is searched like any other (once, however many links lead to it);
 * skipped without counting: hidden files and folders (``.name``), Office lock
-  files (``~$name``), ``__MACOSX`` folders, ``Thumbs.db`` / ``desktop.ini``,
-  and the summary being written (and its temporary file).
+  files (``~$name``), ``__MACOSX`` folders, ``Thumbs.db`` / ``desktop.ini``.
+  Whether a file is one of our own outputs (a summary, a marked copy) is told by
+  its content when it is read, never by its name.
 """
 from __future__ import annotations
 
@@ -26,6 +31,8 @@ from typing import Iterable, Sequence
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".et", ".ett", ".ods", ".csv"})
 # Kinds (readers.detect_kind tags) that are a workbook whatever the file is called.
 WORKBOOK_LIKE_KINDS = frozenset({"xlsx", "xlsm", "xls", "xlsb", "ods", "encrypted"})
+# Kinds (xxgk.inputs tags) of entries that are no readable file: taken, so they are listed as unreadable.
+NOT_A_FILE_KINDS = frozenset({"broken_link", "link_loop", "not_regular", "unreadable"})
 SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini", ".ds_store"})
 SYSTEM_FOLDERS = frozenset({"__macosx"})
 
@@ -35,6 +42,7 @@ class Discovery:
     files: list[Path] = field(default_factory=list)  # to be accounted for, in a stable order
     skipped: list[Path] = field(default_factory=list)  # non-workbook files met in folders
     missing: list[Path] = field(default_factory=list)  # inputs that do not exist
+    flagged: list[Path] = field(default_factory=list)  # files that are one of the ``flag`` paths (the output)
 
 
 def is_noise(path: Path) -> bool:
@@ -43,13 +51,15 @@ def is_noise(path: Path) -> bool:
     return name.startswith((".", "~$")) or name.lower() in SYSTEM_FILES
 
 
-def discover(inputs: Sequence[Path], exclude: Iterable[Path] = (), sniff=None) -> Discovery:
-    """Files to account for under ``inputs``; ``exclude`` (the output) is never taken.
+def discover(inputs: Sequence[Path], exclude: Iterable[Path] = (), sniff=None, flag: Iterable[Path] = ()) -> Discovery:
+    """Files to account for under ``inputs``; ``exclude`` is never taken; files that are (or link to)
+    one of ``flag`` are taken and also listed in ``flagged`` (an output about to be written over one).
 
     ``sniff(path) -> kind`` tells what a file without a spreadsheet extension is;
     it is passed in so this module stays free of file-format knowledge.
     """
     excluded = {_key(p) for p in exclude}
+    flagged = {_key(p) for p in flag}
     found = Discovery()
     seen: set[str] = set()
 
@@ -58,6 +68,8 @@ def discover(inputs: Sequence[Path], exclude: Iterable[Path] = (), sniff=None) -
         if key not in seen and key not in excluded:
             seen.add(key)
             into.append(path)
+            if key in flagged:
+                found.flagged.append(path)
 
     for item in inputs:
         item = Path(item)
@@ -65,7 +77,7 @@ def discover(inputs: Sequence[Path], exclude: Iterable[Path] = (), sniff=None) -
             for path, key in _walk(item):
                 if path.suffix.lower() in SPREADSHEET_SUFFIXES:
                     take(path, found.files, key)
-                elif sniff is not None and sniff(path) in WORKBOOK_LIKE_KINDS:
+                elif sniff is not None and sniff(path) in WORKBOOK_LIKE_KINDS | NOT_A_FILE_KINDS:
                     take(path, found.files, key)
                 else:
                     take(path, found.skipped, key)
@@ -77,54 +89,47 @@ def discover(inputs: Sequence[Path], exclude: Iterable[Path] = (), sniff=None) -
 
 
 def _walk(folder: Path) -> list[tuple[Path, str]]:
-    """Every plain file below ``folder`` with its ``_key``, sorted, leaving out noise and hidden folders.
+    """Every file below ``folder`` with its ``_key``, sorted, leaving out noise and hidden folders.
 
-    As ``os.walk`` (symlinked folders listed, not entered) but from the directory
-    entries alone: a province's 10,000 files cost no stat or realpath each — a
-    folder is resolved once and a file's key is made from it, unless the file is
-    itself a link.
+    From the directory entries alone: a province's 10,000 files cost no stat or
+    realpath each — a folder is resolved once and a file's key is made from it,
+    unless the file is itself a link. Entries that are no folder are all taken,
+    regular or not (see the module's policy).
     """
     found: list[tuple[Path, str]] = []
-    _walk_into(Path(folder), found)
+    _walk_into(Path(folder), found, set())
     return found
 
 
-def _walk_into(folder: Path, found: list[tuple[Path, str]]) -> None:
+def _walk_into(folder: Path, found: list[tuple[Path, str]], visited: set[str]) -> None:
+    resolved = _key(folder)
+    if resolved in visited:  # a link back to a folder already searched
+        return
+    visited.add(resolved)
     try:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda entry: entry.name)
     except OSError:  # unreadable or vanished, as os.walk skips it
         return
-    resolved = _key(folder)
     folders = []
     for entry in entries:
         try:
             is_dir = entry.is_dir()
-        except OSError:
+        except OSError:  # a link loop: not a folder
             is_dir = False
         if is_dir:
             if not entry.name.startswith(".") and entry.name.lower() not in SYSTEM_FOLDERS:
                 folders.append(entry)
             continue
         path = folder / entry.name
-        if is_noise(path) or not _is_file(entry):
+        if is_noise(path):
             continue
         link = entry.is_symlink()
         found.append((path, _key(path) if link else os.path.join(resolved, os.path.normcase(entry.name))))
     for entry in folders:
-        if not entry.is_symlink():
-            _walk_into(folder / entry.name, found)
-
-
-def _is_file(entry: os.DirEntry) -> bool:
-    try:
-        return entry.is_file()
-    except OSError:
-        return False
+        _walk_into(folder / entry.name, found, visited)
 
 
 def _key(path: Path) -> str:
-    try:
-        return os.path.normcase(str(Path(path).resolve()))
-    except OSError:
-        return os.path.normcase(os.path.abspath(path))
+    """The real location of ``path`` (links followed) as a comparable string; a loop resolves as far as it goes."""
+    return os.path.normcase(os.path.realpath(os.path.abspath(path)))

@@ -1,11 +1,15 @@
-"""Outputs a consolidation writes besides the summary: the long table as CSV (``--csv``)."""
+"""The outputs of a consolidation: never written over an input; besides the summary, the long table as CSV
+(``--csv``)."""
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Sequence
 
 from ..errors import WriteError
+from ..origin import SUMMARY
+from ..readers import workbook_origin
 from ..tidy import Source, rows, write_csv
 from .identity import NO_NAME
 from .result import ConsolidationResult
@@ -35,7 +39,32 @@ def write_detail_csv(result: ConsolidationResult, target: Path) -> int:
 
 
 def resolved(path: Path) -> str:
+    """Where ``path`` really is (links followed; a link loop as far as it goes, never a RuntimeError)."""
+    return os.path.normcase(os.path.realpath(os.path.abspath(path)))
+
+
+def refuse_input_as_output(output: Path, clashes: list[Path]) -> None:
+    """The summary may replace an earlier summary of ours, never an agency's workbook (or a link to one)."""
+    if not clashes or workbook_origin(output) == SUMMARY and not output.is_symlink():
+        return  # our own earlier summary is replaced, not read as an input
+    shown = clashes[0] if str(clashes[0]) != str(output) else output
+    raise WriteError(f"{output}：汇总表不能写在输入文件“{shown}”上（它是要汇总的报表之一），"
+                     "请用 -o 另选一个不在输入中的文件名。")
+
+
+def hard_links(output: Path, files: Sequence[Path]) -> list[Path]:
+    """Inputs that are the output under another name (a hard link): rare, so looked for only then."""
     try:
-        return os.path.normcase(str(Path(path).resolve()))
+        info = output.stat()
     except OSError:
-        return os.path.normcase(os.path.abspath(path))
+        return []
+    if info.st_nlink < 2:
+        return []
+    same = []
+    for path in files:
+        with contextlib.suppress(OSError):
+            other = path.stat()
+            if (other.st_dev, other.st_ino) == (info.st_dev, info.st_ino) and path not in same:
+                same.append(path)
+    return same
+

@@ -3,8 +3,12 @@
 * every readable workbook of the summary's year and format is included, errors or not;
 * a report year other than the summary's → 年度不符; a format that is not the one
   for that year → 格式不符 (both excluded);
-* two or more workbooks of one agency (same name or same credit code) → the newest
-  by its own 填报日期, then by file time, is used; the others → 重复（已被替代）;
+* two or more workbooks of one agency (the same name, compared by ``identity.name_key``;
+  the same real credit code when the name is blank) → the newest by its own 填报日期,
+  then by file time, is used; the others → 重复（已被替代）;
+* one real credit code under different names is no identity (a code copied from a colleague's
+  workbook): each workbook counts as its own agency and gets a warning naming the others;
+  a placeholder code (all zeros, cut short, a wrong check character) identifies nobody;
 * with ``exclude_invalid`` a workbook with errors → 已排除 (after the duplicates are
   settled: an agency whose newest workbook has errors is left out altogether).
 """
@@ -16,9 +20,13 @@ from collections import Counter
 from typing import Sequence
 
 from ..formats import Format
+from ..model import Finding
 from ..pathtext import readable
 from .identity import code_key, name_key
-from .result import EXCLUDED, NOT_RECEIVED, REPLACED, WRONG_FORMAT, WRONG_YEAR, Entry, MissingAgency
+from .result import (EXCLUDED, NOT_RECEIVED, REPLACED, UNREADABLE, WRONG_FORMAT, WRONG_YEAR, Entry,
+                     MissingAgency)
+
+SHARED_CODE_RULE = "单位-信用代码重复"
 
 
 def common_year(entries: Sequence[Entry]) -> int | None:
@@ -47,6 +55,7 @@ def apply_policy(entries: Sequence[Entry], year: int, fmt: Format, exclude_inval
             candidates.append(entry)
     for group in same_agency_groups(candidates):
         _keep_newest(group)
+    _flag_shared_codes([e for e in candidates if e.included])
     if exclude_invalid:
         for entry in candidates:
             if entry.included and entry.errors:
@@ -78,12 +87,35 @@ def same_agency_groups(entries: Sequence[Entry]) -> list[list[Entry]]:
 
 
 def identity_keys(entry: Entry) -> list[str]:
-    keys = []
+    """Who an entry is from: its name; its credit code only when the name is blank."""
     if name_key(entry.agency):
-        keys.append("name:" + name_key(entry.agency))
-    if code_key(entry.credit_code):
-        keys.append("code:" + code_key(entry.credit_code))
-    return keys
+        return ["name:" + name_key(entry.agency)]
+    return ["code:" + code_key(entry.credit_code)] if code_key(entry.credit_code) else []
+
+
+def _match_keys(entry: Entry) -> set[str]:
+    """What a roster line may match: the name, and a real credit code (an agency renamed since)."""
+    keys = {"name:" + name_key(entry.agency)} if name_key(entry.agency) else set()
+    return keys | ({"code:" + code_key(entry.credit_code)} if code_key(entry.credit_code) else set())
+
+
+def _flag_shared_codes(included: Sequence[Entry]) -> None:
+    """A real credit code under different names: a warning on each of those workbooks, no merge."""
+    by_code: dict[str, list[Entry]] = {}
+    for entry in included:
+        if code_key(entry.credit_code) and name_key(entry.agency):
+            by_code.setdefault(code_key(entry.credit_code), []).append(entry)
+    for code, sharing in by_code.items():
+        if len({name_key(e.agency) for e in sharing}) < 2:
+            continue
+        for entry in sharing:
+            others = "；".join(f"“{e.name}”（{e.agency}）" for e in sharing if e is not entry)
+            message = (f"统一社会信用代码 {code} 也出现在 {others} 中，但单位名称不同；两份报表都已作为不同单位纳入汇总，"
+                       "请核实是否填错了代码（如从其他单位的报表复制而来），或是同一单位更名后重复报送")
+            entry.report.findings.append(Finding(SHARED_CODE_RULE, "warning", f"{SHARED_CODE_RULE}@{code}", message,
+                                                 ("cover.credit_code",), location="封面 · 统一社会信用代码",
+                                                 actual=code))
+            entry.status = entry.report.status
 
 
 def _freshness(entry: Entry) -> tuple:
@@ -121,7 +153,7 @@ def missing_agencies(roster: Sequence, entries: Sequence[Entry]) -> list[Missing
     for agency in roster:
         on_roster.update(_roster_keys(agency))
     for entry in entries:
-        if entry.included and not on_roster & set(identity_keys(entry)):
+        if entry.included and not on_roster & _match_keys(entry):
             entry.note = _join(entry.note, "不在名单中")
     covered = _covered_keys(entries)
     missing = []
@@ -129,25 +161,23 @@ def missing_agencies(roster: Sequence, entries: Sequence[Entry]) -> list[Missing
         keys = set(_roster_keys(agency))
         if keys & covered:
             continue
-        mine = [e for e in entries if keys & set(identity_keys(e))]
-        unread = [e for e in entries if e.form is None and name_key(agency.name) in name_key(readable(e.path.stem))]
+        mine = [e for e in entries if keys & _match_keys(e)]
+        unread = [e for e in entries
+                  if e.status == UNREADABLE and name_key(agency.name) in name_key(readable(e.path.stem))]
         missing.append(MissingAgency(agency.name, agency.credit_code, _missing_note(mine, unread)))
     return missing
 
 
 def _covered_keys(entries: Sequence[Entry]) -> set[str]:
-    """Identity keys of agencies in the summary, including the old names of replaced workbooks.
+    """Names and real credit codes of the agencies in the summary.
 
-    An agency that renamed itself is matched through its credit code: its old
-    workbook (replaced) and new one (included) share a group, so the roster's old
-    name still counts as reported.
+    An agency that renamed itself is matched through its credit code, so the
+    roster's old name still counts as reported.
     """
-    related = [e for e in entries if e.included or e.status == REPLACED]
     covered: set[str] = set()
-    for group in same_agency_groups(related):
-        if any(e.included for e in group):
-            for entry in group:
-                covered.update(identity_keys(entry))
+    for entry in entries:
+        if entry.included:
+            covered.update(_match_keys(entry))
     return covered
 
 

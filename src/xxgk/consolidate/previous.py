@@ -12,6 +12,7 @@ from typing import Iterable, Iterator, Mapping
 
 from ..errors import ReadError, XxgkError
 from ..formats import get_format
+from ..inputs import check_input
 from ..model import FormData, Value
 from ..readers import detect_kind, read_workbook
 from .discover import discover
@@ -68,10 +69,12 @@ def load_previous(path: Path, year: int | None) -> PreviousIndex:
     index = PreviousIndex(path)
     if path.is_dir():
         _index_folder(index, path, year)
-    elif path.exists():
-        _index_file(index, path)
     else:
-        raise XxgkError(f"{path}：上年报表（--previous）不存在。")
+        try:
+            check_input(path)  # a FIFO, device or link loop is never opened
+        except ReadError as err:
+            raise XxgkError(f"上年报表（--previous）无法读取：{err}") from None
+        _index_file(index, path)
     if not len(index):
         which = f" {year - 1} 年度" if year is not None else "上年"
         raise XxgkError(f"{path}：没有找到可读取的{which}报表，无法进行跨年核对。")

@@ -13,8 +13,9 @@ PASSED, ERRORS, WARNINGS, EXPLAINED = "通过", "有错误", "有警告", "已�
 UNREADABLE, WRONG_YEAR, WRONG_FORMAT = "无法读取", "年度不符", "格式不符"
 REPLACED, EXCLUDED = "重复（已被替代）", "已排除"
 SUMMARY_LEFT_OUT = "汇总表（未计入）"  # an earlier summary among the inputs whose agencies all reported themselves
+MARKED_COPY = "标记副本（未计入）"  # a marked copy of ours (validate --mark) among the inputs, told by content
 INCLUDED_STATUSES = (PASSED, ERRORS, WARNINGS, EXPLAINED)
-STATUSES = (*INCLUDED_STATUSES, UNREADABLE, WRONG_YEAR, WRONG_FORMAT, REPLACED, EXCLUDED, SUMMARY_LEFT_OUT)
+STATUSES = (*INCLUDED_STATUSES, UNREADABLE, WRONG_YEAR, WRONG_FORMAT, REPLACED, EXCLUDED, SUMMARY_LEFT_OUT, MARKED_COPY)
 FIRST_MESSAGES = 3
 NOT_RECEIVED = "未收到报表"
 

@@ -21,6 +21,7 @@ from typing import Callable, Sequence
 
 from ..errors import ReadError
 from ..model import FormData
+from ..origin import SUMMARY
 from ..pathtext import readable
 from .identity import text_of, year_of
 from .labels import (COL_AGENCY, FINDING_LEVEL, FINDING_LOCATION, FINDING_NOTE, FINDING_RULE, SHEET_DETAIL,
@@ -34,8 +35,9 @@ DEFAULT_NAME = re.compile(r"汇总（\d+ 个单位）")  # the cover name of a s
 
 
 def is_summary(form: FormData | None) -> bool:
-    """One of our summaries, told by its content (its own sheets), whatever the file is called."""
-    return form is not None and SHEET_DETAIL in form.sheets and SHEET_STATUS in form.sheets
+    """One of our summaries, told by its content (the origin it carries, or its own sheets), whatever the file
+    is called."""
+    return form is not None and (form.origin == SUMMARY or SHEET_DETAIL in form.sheets and SHEET_STATUS in form.sheets)
 
 
 def expand_summaries(entries: Sequence[Entry], judge: Callable[[Entry], None]) -> list[Entry]:

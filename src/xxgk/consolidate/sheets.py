@@ -21,6 +21,7 @@ from xlsxwriter.worksheet import Worksheet
 from ..formats import Format
 from ..model import CellError, Value
 from ..pathtext import link_target, readable
+from ..xmltext import cell_safe, xml_safe
 from .identity import NO_NAME
 from .labels import (COL_AGENCY, COL_CODE, COL_DISTRICT, COL_FILE, COL_STATUS, COL_YEAR, DETAIL_FIXED, FINDING_LEVEL,
                      FINDING_LOCATION, FINDING_NOTE, FINDING_RULE, SHEET_DETAIL, SHEET_FINDINGS, SHEET_MISSING,
@@ -68,11 +69,13 @@ def row_pixels(texts: Sequence[tuple[int, str]], columns: Sequence[tuple[str, fl
 def link_of(target: str) -> tuple[str, str] | None:
     """(link target, tip) of a hyperlink to the file at ``target`` (relative to the summary), or None when
     the name stays plain text: ``#`` would be read as an anchor, ``%`` as an escape, and Excel refuses very
-    long targets. A name in bytes that are no UTF-8 (a zip from Chinese Windows) links the very bytes."""
+    long targets. A name in bytes that are no UTF-8 (a zip from Chinese Windows), or holding a character
+    XML cannot (a control character), links the very bytes as %XX escapes."""
     if "#" in target or "%" in target or len(target) > MAX_LINK_TARGET:
         return None
     shown = readable(target)
-    return (target if shown == target else link_target(target)), shown[:250]
+    plain = shown == target and xml_safe(target) == target
+    return (target if plain else link_target(target)), xml_safe(shown)[:250]
 
 
 def status_texts(entry: Entry) -> tuple[tuple[int, str], ...]:
@@ -98,7 +101,7 @@ class SheetWriter:
         self._folders: dict[str, str] = {}  # folder -> its path relative to the summary's folder
 
     def string(self, sheet: Worksheet, row: int, col: int, text: str, style=None) -> None:
-        sheet.write_string(row, col, clip(str(text)), style or self.styles.cell)
+        sheet.write_string(row, col, clip(cell_safe(str(text))), style or self.styles.cell)
 
     def value(self, sheet: Worksheet, row: int, col: int, value: Value, style=None) -> None:
         style = style or self.styles.cell
@@ -165,18 +168,18 @@ class SheetWriter:
         if link is None:
             return False
         target, tip = link
-        sheet.write_url(row, col, "external:" + target, self.styles.link, clip(readable(path.name)), tip)
+        sheet.write_url(row, col, "external:" + target, self.styles.link, clip(cell_safe(readable(path.name))), tip)
         return True
 
     def relative(self, path: Path) -> str:
         """``relpath(path.resolve(), base)``, resolving each folder once: a province has 10,000 files in a few."""
         text = os.fspath(path)
         if os.path.islink(text):
-            return self._relative(Path(text).resolve())
+            return self._relative(Path(os.path.realpath(text)))  # a link loop resolves as far as it goes
         folder, name = os.path.split(text)  # as path.parent and path.name, without making Paths
         inside = self._folders.get(folder)
         if inside is None:
-            inside = self._folders[folder] = self._relative(Path(folder or ".").resolve())
+            inside = self._folders[folder] = self._relative(Path(os.path.realpath(folder or ".")))
         return name if inside == "." else os.path.join(inside, name)
 
     def _relative(self, resolved: Path) -> str:

@@ -15,6 +15,7 @@ and a read (Windows, where no child is forked).
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import tempfile
@@ -22,6 +23,7 @@ from array import array
 from collections.abc import Mapping
 from typing import Iterator
 
+from ..fileio import temp_write_failure
 from ..model import Value
 
 BUFFER = 1024 * 1024
@@ -46,7 +48,11 @@ class Spool:
             if self._moved[which]:
                 file.seek(0, os.SEEK_END)
                 self._moved[which] = False
-            file.write(data)
+            try:
+                file.write(data)
+            except OSError as err:  # the temporary folder's disk is full: say which folder
+                self.close()  # its buffer dropped now, not reported as "Exception ignored" at exit
+                raise temp_write_failure(err) from None
             ends.append(ends[-1] + len(data))
         return SpooledValues(self, format_id, index)
 
@@ -61,7 +67,11 @@ class Spool:
     def _read(self, which: int, index: int) -> bytes:
         file, ends = self._files[which], self._ends[which]
         start, size = ends[index], ends[index + 1] - ends[index]
-        file.flush()
+        try:
+            file.flush()
+        except OSError as err:
+            self.close()
+            raise temp_write_failure(err) from None
         if hasattr(os, "pread"):
             return os.pread(file.fileno(), size, start)
         self._moved[which] = True
@@ -69,8 +79,11 @@ class Spool:
         return file.read(size)
 
     def close(self) -> None:
+        """Closed by its owner: a buffer that cannot be written (a full disk) is dropped here, quietly,
+        not reported later as an "Exception ignored" when the interpreter collects the file."""
         for file in self._files:
-            file.close()
+            with contextlib.suppress(OSError):
+                file.close()
 
 
 class SpooledValues(Mapping):

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Callable, Iterator, Sequence
 
 from .detail_stream import cell_xml, text_xml
+from ..xmltext import xml_safe
 from .result import Entry
 from .sheets import MAX_LINKS, link_of, row_pixels, status_texts
 from .spool import BUFFER
@@ -41,7 +42,8 @@ def probe_statuses(entries: Sequence[Entry]) -> list[str]:
 
 
 def attribute(value: str) -> str:
-    """An attribute value escaped as XlsxWriter escapes it."""
+    """An attribute value escaped as XlsxWriter escapes it, with what XML cannot hold replaced."""
+    value = xml_safe(value)
     if not _ESCAPES.search(value):
         return value
     return (value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")

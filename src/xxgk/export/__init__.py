@@ -15,6 +15,8 @@ from pathlib import Path
 from ..errors import WriteError
 from ..fileio import atomic_path
 from ..model import FormData
+from ..readers.package import verify_package
+from ..xmltext import xml_safe
 from .grid import GridCell, PrintedTable, document_title, printed_tables, show
 from .web import render_html
 from .word import write_docx
@@ -28,13 +30,14 @@ def export_docx(form: FormData, target: str | os.PathLike) -> None:
     _refuse_source(form, target)
     with atomic_path(target) as tmp:
         write_docx(form, tmp)
+        verify_package(tmp, target)
 
 
 def export_html(form: FormData, target: str | os.PathLike) -> None:
     target = Path(target)
     _refuse_source(form, target)
     with atomic_path(target) as tmp:
-        tmp.write_text(render_html(form), encoding="utf-8")
+        tmp.write_text(xml_safe(render_html(form), ""), encoding="utf-8")  # a published page: dropped
 
 
 def export_workbook(source: str | os.PathLike, *, docx: str | os.PathLike | None = None,

@@ -5,11 +5,11 @@ others are portrait. Header rows of tables 三 and 四 repeat on every page.
 """
 from __future__ import annotations
 
-import re
 
 from pathlib import Path
 
 from ..model import FormData
+from ..xmltext import xml_safe
 from .grid import GridCell, PrintedTable, document_title, printed_tables
 
 A4_SHORT_CM, A4_LONG_CM = 21.0, 29.7
@@ -156,9 +156,8 @@ def _repeat_header_rows(table, printed: PrintedTable) -> None:
         table.rows[index]._tr.get_or_add_trPr().append(marker)
 
 
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _xml_safe(text: str) -> str:
     """Word's XML cannot hold control characters (an agency name pasted from elsewhere may)."""
-    return _XML_ILLEGAL.sub("", text)
+    return xml_safe(text, "")

@@ -5,6 +5,7 @@ the template writes, and workbooks saved by scripts without cached values.
 """
 from __future__ import annotations
 
+import math
 from typing import Collection, Iterable, Mapping
 
 from ..model import CellError, Value
@@ -19,7 +20,11 @@ def spreadsheet_sum(parts: Iterable[Value]) -> Value:
             return value
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             total += value
-    if float(total).is_integer():
+    if isinstance(total, int):  # whole numbers add exactly, however large: never through float
+        return total
+    if not math.isfinite(total):
+        return CellError("#NUM!")  # as a spreadsheet shows a sum beyond its range
+    if total.is_integer():
         return int(total)
     return round(total, 10)  # no binary noise such as 0.30000000000000004
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..errors import ReadError
 from .budget import check_time
+from ..inputs import check_input
 from .document import Document, Line, clean_text, is_page_number
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
@@ -27,8 +28,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)"""
 def read_document(path: str | Path) -> Document:
     path = Path(path)
     suffix = path.suffix.lower()
-    if not path.is_file():
-        raise ReadError(str(path), "missing", "文件不存在或不是普通文件。")
+    check_input(path)  # a FIFO, device or link loop is refused by name, never opened
     if suffix in _OLD_FORMATS:
         raise ReadError(str(path), "unsupported", f"不支持{_OLD_FORMATS[suffix]}格式，请另存为 .docx 后再导入。")
     if suffix in TEXT_SUFFIXES:

@@ -2,6 +2,6 @@
 from __future__ import annotations
 
 from .detect import REFUSALS, WORKBOOK_KINDS, detect_kind, refusal
-from .workbook import read_workbook
+from .workbook import read_workbook, workbook_origin
 
-__all__ = ["read_workbook", "detect_kind", "refusal", "REFUSALS", "WORKBOOK_KINDS"]
+__all__ = ["read_workbook", "workbook_origin", "detect_kind", "refusal", "REFUSALS", "WORKBOOK_KINDS"]

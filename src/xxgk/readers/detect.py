@@ -11,6 +11,7 @@ from pathlib import Path
 
 import olefile
 
+from ..inputs import MESSAGES as INPUT_MESSAGES, input_kind
 from .safezip import ZIP_FAILURES
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -23,9 +24,8 @@ WORKBOOK_KINDS = frozenset({"xlsx", "xlsm"})
 
 _SAVE_AS = "请用本模板填写后另存为 Excel 工作簿（.xlsx）再报送"
 REFUSALS: dict[str, str] = {
-    "missing": "文件不存在",
+    **INPUT_MESSAGES,
     "directory": "这是一个文件夹，不是工作簿文件",
-    "unreadable": "无法打开文件（没有读取权限或文件正被占用）",
     "empty": "文件是空的（0 字节），可能传输或保存时出错，请重新报送",
     "xls": "这是旧版 Excel 97-2003（.xls）或 WPS 表格（.et）文件，请用模板另存为 .xlsx 后再报送",
     "encrypted": "文件已加密（设置了打开密码），请取消密码后再报送",
@@ -53,8 +53,9 @@ def refusal(kind: str) -> str:
 def detect_kind(path: str | os.PathLike) -> str:
     """Tag of what ``path`` really is: ``xlsx``, ``xlsm``, ``xls``, ``encrypted``, ``csv`` … (see REFUSALS)."""
     path = Path(path)
-    if path.is_dir():
-        return "directory"
+    kind = input_kind(path)  # a FIFO, device or link loop is never opened
+    if kind is not None:
+        return kind
     try:
         with open(path, "rb") as stream:
             head = stream.read(SNIFF_BYTES)

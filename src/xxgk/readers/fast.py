@@ -129,6 +129,7 @@ def _read(path: str, explanations: bool) -> FormData:
         template_version=version, formulas=frozenset(formulas),
         explanations=_explanations(scanned[area.sheet].cells, area, note_rows, strings) if area else {},
         addresses=dict(layout.addresses), problems=list(layout.plan.problems), sheets=tuple(reader.sheet_parts),
+        origin=reader.origin,
     )
 
 

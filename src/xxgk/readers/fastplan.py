@@ -16,7 +16,7 @@ from ..formats import Format
 from .fastsheet import Picker
 from .fastzip import Doubt, MemoryArchive, RawZip
 from .refs import Area, column_letters
-from .workbook import CHECKS_NAME, FORMAT_NAME, VERSION_NAME, Plan, WorkbookReader
+from .workbook import FORMAT_NAME, VERSION_NAME, Plan, WorkbookReader
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,7 @@ class Structure:
 
     @cached_property
     def check_area(self) -> Area | None:
-        checks = self.reader.names.get(CHECKS_NAME)
-        return checks.area if checks else None
+        return self.reader.check_area  # bounded as the careful reader bounds it
 
     def layout(self, fmt: Format, explanations: bool) -> Layout:
         key = (fmt.id, explanations)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import struct
 import zlib
 from typing import NamedTuple
@@ -97,11 +98,16 @@ class RawZip:
 
 
 def _read_file(path: str) -> bytes:
-    """The file's bytes with two system calls; a file growing meanwhile is caught by the size check."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    """The file's bytes with two system calls; a file growing meanwhile is caught by the size check.
+
+    Opened without waiting, and only a regular file is read: a FIFO or device goes to the careful
+    reader, which refuses it by name.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
     try:
-        size = os.fstat(fd).st_size
-        if size > MAX_FILE_BYTES:
+        info = os.fstat(fd)
+        size = info.st_size
+        if not stat.S_ISREG(info.st_mode) or size > MAX_FILE_BYTES:
             raise Doubt("not a small zip")
         return os.read(fd, size + 1)
     finally:

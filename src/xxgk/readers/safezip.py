@@ -68,7 +68,8 @@ class CappedReader(io.RawIOBase):
 class SafeArchive:
     """A zip whose directory passed the limits; members are read through caps."""
 
-    def __init__(self, path: str | Path, kind: str = "damaged"):
+    def __init__(self, path: str | Path, kind: str = "damaged", check: bool = True):
+        """``check=False`` skips the limits on the whole directory (each member read stays capped)."""
         self.path = str(path)
         self._kind = kind
         try:
@@ -77,7 +78,8 @@ class SafeArchive:
         except ZIP_FAILURES:
             raise ReadError(self.path, "damaged", DAMAGED) from None
         self._infos = {info.filename: info for info in infos}
-        check_directory(self.path, infos)
+        if check:
+            check_directory(self.path, infos)
 
     def __enter__(self) -> "SafeArchive":
         return self

@@ -33,8 +33,14 @@ def cell_value(raw: RawCell | None, strings: Mapping[int, str]) -> Value:
     return number(text)
 
 
+# From here on Excel keeps no whole number exactly, and no figure of a report is anywhere near:
+# such a "number" (1E308, a credit code typed into a count) stays text, which every rule and sum
+# treats as what it is — not a count — so no sum can overflow or lose its last digits.
+MAX_NUMBER = 1e15
+
+
 def number(text: str) -> Value:
-    """``5`` -> 5, ``2.50`` -> 2.5, ``1E3`` -> 1000; text that is no finite number stays text."""
+    """``5`` -> 5, ``2.50`` -> 2.5, ``1E3`` -> 1000; text that is no finite number below 1e15 stays text."""
     stripped = text.strip()
     if not stripped:
         return None
@@ -42,7 +48,7 @@ def number(text: str) -> Value:
         value = float(stripped)
     except ValueError:
         return text
-    if not math.isfinite(value):
+    if not math.isfinite(value) or abs(value) >= MAX_NUMBER:
         return text
     return int(value) if value.is_integer() else value
 

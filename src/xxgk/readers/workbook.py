@@ -5,16 +5,22 @@ straight from the zip with defusedxml, each needed sheet in one pass.
 """
 from __future__ import annotations
 
+import dataclasses
+import functools
 import os
+import zipfile
 from dataclasses import dataclass, field
 
 from ..errors import ReadError
 from ..formats import TEMPLATE_VERSION, Format, UnknownFormat, defined_name, get_format
-from ..model import FormData, Value
+from ..inputs import input_kind
+from ..model import MAX_CHECKS, FormData, Value
+from ..origin import origin_of
 from .detect import WORKBOOK_KINDS, detect_kind, refusal
 from .names import NameTarget, broken_remark, missing_remark, name_map, range_remark
+from .placement import check_placement
 from .refs import Area
-from .safezip import SafeArchive
+from .safezip import ZIP_FAILURES, SafeArchive
 from .values import BadStringIndex, cell_value, recompute_totals, string_indexes
 from .xmlparts import RawCell, WorkbookParts, read_workbook_part, scan_sheet, shared_strings, workbook_part
 
@@ -53,6 +59,30 @@ def read_workbook(path: str | os.PathLike, *, explanations: bool = True) -> Form
         return WorkbookReader(path, archive).read(explanations)
 
 
+def workbook_origin(path: str | os.PathLike) -> str:
+    """Whether ``path`` is one of our own outputs (xxgk.origin), reading its workbook part alone.
+
+    Cheap and lenient (a summary's 分单位明细 may be beyond the reader's limits): "" for
+    anything that is no readable workbook.
+    """
+    if input_kind(path) is not None:
+        return ""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("xl/workbook.xml")
+            if info.file_size > WORKBOOK_PART_LIMIT:
+                return ""
+        with SafeArchive(path, check=False) as safe:
+            parts = read_workbook_part(safe, info.filename)
+    except (ReadError, *ZIP_FAILURES):
+        return ""
+    names = name_map(parts.names, parts.sheets)
+    return origin_of({n: t.text for n, t in names.items()}, (sheet.name for sheet in parts.sheets))
+
+
+WORKBOOK_PART_LIMIT = 8 * 1024 * 1024
+
+
 class WorkbookReader:
     def __init__(self, path: str, archive: SafeArchive):
         self.path = path
@@ -63,6 +93,8 @@ class WorkbookReader:
         self.parts: WorkbookParts = read_workbook_part(archive, member)
         self.names = name_map(self.parts.names, self.parts.sheets)
         self.sheet_parts = {s.name: s.part for s in self.parts.sheets}
+        self.origin = origin_of({n: t.text for n, t in self.names.items()}, self.sheet_parts)
+        self.check_area, self.check_remark = _bounded_checks(self.names.get(CHECKS_NAME))
 
     def damaged(self, detail: str) -> ReadError:
         return ReadError(self.path, "damaged", DAMAGED_PARTS.format(detail=detail))
@@ -70,8 +102,7 @@ class WorkbookReader:
     def read(self, explanations: bool = True) -> FormData:
         fmt, version = self.marker()
         plan = self.plan(fmt)
-        checks = self.names.get(CHECKS_NAME) if explanations else None
-        check_area = checks.area if checks else None
+        check_area = self.check_area if explanations else None
         raws = self.scan(plan, check_area)
         strings = self.strings(raws)
         values = {key: self.value(raws.get((a.sheet, a.first_row, a.first_col)), strings)
@@ -86,7 +117,7 @@ class WorkbookReader:
             formulas=frozenset(formulas),
             explanations=self.explanations(check_area, raws, strings) if check_area else {},
             addresses={key: area.address for key, area in plan.areas.items()},
-            problems=plan.problems, sheets=tuple(self.sheet_parts),
+            problems=plan.problems, sheets=tuple(self.sheet_parts), origin=self.origin,
         )
 
     def marker(self) -> tuple[Format, str]:
@@ -133,6 +164,14 @@ class WorkbookReader:
                 if not target.area.is_cell:
                     plan.problems.append(range_remark(name, label, target.text))
                 plan.areas[key] = target.area
+        placement = check_placement(plan.areas, template_positions(fmt.id), {k: defined_name(k) for k in labels},
+                                    labels)
+        for key, remark in placement.moved.items():  # pointed where the template has no such cell: not read
+            del plan.areas[key]
+            plan.problems.append(remark)
+        plan.problems.extend(placement.shifted)
+        if self.check_remark:
+            plan.problems.append(self.check_remark)
         return plan
 
     def scan(self, plan: Plan, check_area: Area | None) -> dict[tuple[str, int, int], RawCell]:
@@ -175,6 +214,26 @@ class WorkbookReader:
             if instance.strip() and note.strip() and area.first_col != area.last_col:
                 found[instance.strip()] = note
         return found
+
+
+@functools.lru_cache(maxsize=None)
+def template_positions(format_id: str) -> dict[str, tuple[str, int, int]]:
+    """key -> (sheet, row, column), 1-based, where the template puts each named cell."""
+    from ..template import Layout  # the template builder's own layout: imported when first needed
+
+    layout = Layout(get_format(format_id))
+    return {key: (pos.sheet, pos.row + 1, pos.col + 1) for key, pos in layout.positions.items()}
+
+
+def _bounded_checks(target: NameTarget | None) -> tuple[Area | None, str]:
+    """The 校验结果 area (xxgk_checks) to read, no taller than the template ever makes it, and a remark
+    when it had to be cut (a name stretched over a whole sheet costs minutes and gigabytes)."""
+    area = target.area if target is not None else None
+    if area is None or area.last_row - area.first_row < MAX_CHECKS:
+        return area, ""
+    bounded = dataclasses.replace(area, last_row=area.first_row + MAX_CHECKS - 1)
+    return bounded, (f"单元格名称 {CHECKS_NAME} 指向的范围（{target.text}）远大于模板的校验结果区域，"
+                     f"只读取其中前 {MAX_CHECKS} 行的说明；工作簿可能被改动过")
 
 
 def cell_text(value: Value) -> str:

@@ -14,5 +14,5 @@ def live_checks_for(fmt: Format, ruleset: RuleSet) -> list[LiveCheck]:
     return sorted(checks, key=lambda c: c.severity != "error")
 
 
-__all__ = ["Report", "RuleSet", "RulesError", "NotCompilable", "load_rules", "live_checks_for",
+__all__ = ["Report", "RuleSet", "RulesError", "NotCompilable", "compilable", "load_rules", "live_checks_for",
            "default_rules_path"]

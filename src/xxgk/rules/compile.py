@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ..formats import Format
+from ..model import MAX_CHECKS
 from .expr import TYPE_FUNCTIONS, Binary, Call, ExprError, Ref, parse, walk
 from .load import RuleSpec
 from .resolve import CellRef, labels_for, resolve
@@ -52,6 +53,11 @@ def expand(spec: RuleSpec, fmt: Format) -> list[Instance]:
     """All instances of a rule for one format; FieldError says what is wrong and where."""
     variables = {name: _in_field("for_each", bindings, selector, fmt) for name, selector in spec.for_each.items()}
     names = list(variables)
+    count = 1
+    for values in variables.values():
+        count *= len(values)
+    if count > MAX_CHECKS:  # counted before a single instance is made
+        raise FieldError("for_each", ExprError(f"for_each 展开后有 {count} 项检查，超过上限 {MAX_CHECKS}"))
     instances = []
     for combo in itertools.product(*(variables[n] for n in names)):
         keys = {n: key for n, (key, _label) in zip(names, combo)}

@@ -1,13 +1,14 @@
 """Running a rule set over filled forms. Knows nothing of files or Excel."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Iterable
 
 from ..formats import FORMATS, get_format
-from ..model import Finding, FormData
+from ..model import MAX_CHECKS, Finding, FormData
 from .compile import Instance, expand
 from .expr import Binary, ExprError
 from .load import RuleSpec, RulesError, read_specs
@@ -70,7 +71,7 @@ class RuleSet:
         self._compiled: dict[str, list[CompiledInstance]] = {}
         problems = [p for fid in FORMATS for p in self._expand_all(fid)]
         problems += [f"{s.source}: 规则“{s.id}”没有匹配到任何单元格" for s in specs
-                     if not self._matched(s) and not any(s.source in p for p in problems)]
+                     if not self._matched(s) and not any(f"规则“{s.id}”" in p for p in problems)]
         if problems:
             raise RulesError(list(dict.fromkeys(problems)))
 
@@ -84,6 +85,9 @@ class RuleSet:
             except ExprError as err:
                 where = spec.where(getattr(err, "field", ""))
                 problems.append(f"{where}: 规则“{spec.id}”（格式 {format_id}）：{err}")
+        if len(compiled) > MAX_CHECKS:
+            problems.append(f"{self.path or '规则文件'}: 格式 {format_id} 的规则共展开为 {len(compiled)} 项检查，"
+                            f"超过上限 {MAX_CHECKS}")
         self._compiled[format_id] = compiled
         return problems
 
@@ -141,7 +145,7 @@ def _finding(instance: Instance, env, form: FormData, sides) -> Finding:
     main = instance.mark[0] if instance.mark else ""
     value = env[""].get(main)
     lhs, rhs = (show(s) for s in sides) if sides else ("", "")
-    message = instance.message.format_map({"lhs": lhs, "rhs": rhs, "value": show(value)})
+    message = fill_message(instance.message, {"lhs": lhs, "rhs": rhs, "value": show(value)})
     spec = instance.spec
     explanation = form.explanations.get(instance.instance_id, "") if spec.severity == "warning" else ""
     return Finding(
@@ -149,6 +153,14 @@ def _finding(instance: Instance, env, form: FormData, sides) -> Finding:
         cells=instance.mark, location=_location(main, form.format_id),
         expected=rhs, actual=lhs if sides else show(value), explanation=explanation,
     )
+
+
+_DYNAMIC = re.compile(r"\{(lhs|rhs|value)\}")
+
+
+def fill_message(message: str, values: dict[str, str]) -> str:
+    """{lhs} {rhs} {value} replaced; nothing else in the text is acted on (never ``str.format``)."""
+    return _DYNAMIC.sub(lambda match: values[match.group(1)], message)
 
 
 def _location(key: str, format_id: str) -> str:

@@ -11,7 +11,7 @@ import re
 from ..formats import Format, defined_name
 from ..model import LiveCheck
 from .compile import Instance
-from .expr import Binary, Call, Num, Str, Unary
+from .expr import Binary, Call, Num, Str, Unary, walk
 from .resolve import CellRef, Const
 
 _EXCEL_OPS = {"==": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">=", "+": "+", "-": "-", "*": "*", "/": "/"}
@@ -25,7 +25,10 @@ class NotCompilable(Exception):
 
 
 def compilable(instance: Instance) -> bool:
-    return instance.sources <= {""}
+    """Only the form's own cells, and only functions Excel has (a credit code's check character is
+    judged by xxgk validate alone)."""
+    calls = {node.name for node in walk(instance.tree) if isinstance(node, Call)}
+    return instance.sources <= {""} and calls <= {*_FUNCTIONS, "iswhole"}
 
 
 def formula(node) -> str:

@@ -29,10 +29,15 @@ FUNCTIONS = {
     "iswhole": (1, 1),
     "len": (1, 1),
     "trim": (1, 1),
+    "iscreditcode": (1, 1),  # a real 统一社会信用代码 (GB 32100-2015 check character), not a placeholder
 }
 # Functions that look at a cell's type: their arguments need not hold numbers.
-TYPE_FUNCTIONS = {"isnumber", "isblank", "istext", "iswhole", "len", "trim"}
+TYPE_FUNCTIONS = {"isnumber", "isblank", "istext", "iswhole", "len", "trim", "iscreditcode"}
 COMPARISONS = ("==", "!=", "<=", ">=", "<", ">")
+# A condition is a line of arithmetic, not a program: far above any real rule (the longest has 13
+# tokens), low enough that judging it and the fast path's generated code never recurse too deep.
+MAX_TOKENS = 400
+MAX_DEPTH = 40  # operators nested inside one another (a + b + c … nests too); sum() takes a whole family flat
 
 
 class ExprError(ValueError):
@@ -87,6 +92,8 @@ def tokenize(text: str) -> list[tuple[str, str]]:
     tokens, pos = [], 0
     text = text.rstrip()
     while pos < len(text):
+        if len(tokens) >= MAX_TOKENS:
+            raise ExprError(f"条件过长（超过 {MAX_TOKENS} 个记号），请拆成几条规则或用 sum()")
         match = _TOKEN.match(text, pos)
         if not match or match.end() == pos:
             raise ExprError(f"无法识别第 {pos + 1} 个字符起的“{text[pos:pos + 12]}”")
@@ -104,6 +111,12 @@ class _Parser:
         self.text = text
         self.tokens = tokenize(text)
         self.pos = 0
+        self.depth = 0
+
+    def deeper(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ExprError(f"条件嵌套过深（超过 {MAX_DEPTH} 层括号、not 或负号）")
 
     def peek(self) -> tuple[str, str] | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -144,7 +157,10 @@ class _Parser:
 
     def not_expr(self):
         if self.accept("not"):
-            return Unary("not", self.not_expr())
+            self.deeper()
+            node = Unary("not", self.not_expr())
+            self.depth -= 1
+            return node
         return self.compare()
 
     def compare(self):
@@ -170,7 +186,10 @@ class _Parser:
 
     def unary(self):
         if self.accept("-"):
-            return Unary("-", self.unary())
+            self.deeper()
+            node = Unary("-", self.unary())
+            self.depth -= 1
+            return node
         return self.atom()
 
     def atom(self):
@@ -180,12 +199,17 @@ class _Parser:
         if kind == "str":
             return Str(value[1:-1])
         if kind == "op" and value == "(":
+            self.deeper()
             node = self.or_expr()
             self.take(")")
+            self.depth -= 1
             return node
         if kind == "ref":
             if self.accept("("):
-                return self.call(value)
+                self.deeper()
+                node = self.call(value)
+                self.depth -= 1
+                return node
             return Ref(tuple(value.split(".")))
         raise ExprError(f"条件“{self.text}”中“{value}”出现的位置不对")
 
@@ -208,7 +232,30 @@ def parse(text: str):
     """Parse condition text into an AST; raises ExprError with a Chinese message."""
     if not isinstance(text, str) or not text.strip():
         raise ExprError("条件为空")
-    return _Parser(text).parse()
+    tree = _Parser(text).parse()
+    if depth(tree) > MAX_DEPTH:
+        raise ExprError(f"条件嵌套过深（运算连写超过 {MAX_DEPTH} 层），请拆成几条规则或用 sum()")
+    return tree
+
+
+def depth(node) -> int:
+    """How deeply the operators of a tree nest (a leaf is 1), without recursing."""
+    deepest, stack = 0, [(node, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in _children(node))
+    return deepest
+
+
+def _children(node) -> tuple:
+    if isinstance(node, Call):
+        return node.args
+    if isinstance(node, Unary):
+        return (node.operand,)
+    if isinstance(node, Binary):
+        return (node.left, node.right)
+    return ()
 
 
 def walk(node):

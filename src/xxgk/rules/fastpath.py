@@ -123,7 +123,7 @@ class FastRules:
                 test = generator.truth(compiled.instance.tree)
                 if not set(generator.variables.read) <= self.cells:
                     raise NotFast  # cover fields hold text: the engine judges those
-            except (NotFast, ValueError):
+            except (NotFast, ValueError, RecursionError):
                 self.exact.append(index)
                 continue
             variables = dict(generator.variables)
@@ -139,7 +139,10 @@ class FastRules:
         self.read = itemgetter(*self.keys) if len(self.keys) > 1 else (lambda values: (values[self.keys[0]],))
         self.generated = [index for index in range(len(self.compiled))
                           if index not in set(self.exact) and index not in {i for i, _ in self.foreign}]
-        self.quick = _build(variables, constants, lines)
+        try:
+            self.quick = _build(variables, constants, lines)
+        except (SyntaxError, RecursionError, MemoryError, ValueError):  # the engine then judges everything
+            self.quick = lambda _cells: list(self.generated)
 
     def suspects(self, values) -> list[int]:
         """Indexes the generated checks cannot clear: those that fail, and those reading a cell that

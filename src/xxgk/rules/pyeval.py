@@ -10,6 +10,7 @@ import operator
 import re
 from typing import Callable, Mapping
 
+from ..identity import credit_code_problem
 from ..model import Value
 from .expr import Binary, Call, Num, Str, Unary
 from .resolve import CellRef, Const
@@ -134,6 +135,7 @@ _CALLS = {
     "len": lambda x: len(_text(x)),
     # Excel's TRIM: runs of spaces become one, ends stripped; other whitespace kept
     "trim": lambda x: re.sub(" +", " ", x).strip(" ") if isinstance(x, str) else x,
+    "iscreditcode": lambda x: x is not None and credit_code_problem(_text(x)) is None,
 }
 
 

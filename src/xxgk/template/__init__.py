@@ -17,6 +17,9 @@ from ..errors import WriteError
 from ..fileio import atomic_path
 from ..formats import TEMPLATE_VERSION, Format
 from ..model import LiveCheck, Value
+from ..origin import ORIGIN_NAME, origin_formula
+from ..readers.package import verify_package
+from ..xmltext import cell_safe
 from .checks import CHECKS_NAME, mark_form_cells, status_name, write_checks_sheet
 from .guide import write_guide_sheet
 from .layout import SHEET_CHECKS, SHEET_COVER, SHEET_GUIDE, SHEET_MARKER, Layout
@@ -35,7 +38,7 @@ def build_workbook(path: str | os.PathLike, fmt: Format, *, live_checks: Sequenc
                    values: Mapping[str, Value] | None = None, vba_project: bytes | None = None,
                    buttons: Sequence[tuple[str, str]] = (), literal_totals: bool = False,
                    extend: Callable[[xlsxwriter.Workbook], None] | None = None,
-                   write: Callable[[bytes, Path], None] | None = None) -> None:
+                   write: Callable[[bytes, Path], None] | None = None, origin: str = "") -> None:
     """Write the template of ``fmt`` to ``path``, filled with ``values`` (key -> value) if given.
 
     Inputs not given are 0, cover fields blank. Totals are formulas with their
@@ -47,25 +50,28 @@ def build_workbook(path: str | os.PathLike, fmt: Format, *, live_checks: Sequenc
     sheets of its own (the district summary does). ``write(data, temporary_path)``,
     when given, writes the finished bytes itself (the summary streams its
     largest sheet into the file there); the result still replaces ``path`` atomically.
+    ``origin`` marks the file as one of our own outputs (``xxgk.origin``: a summary).
     """
     path = Path(path)
     if vba_project is not None and path.suffix.lower() != ".xlsm":
         raise WriteError(f"{path}：带宏的模板必须保存为 .xlsm 文件。")
-    values = dict(values or {})
+    values = {key: cell_safe(value) if isinstance(value, str) else value for key, value in (values or {}).items()}
     unknown = sorted(set(values) - set(fmt.cells) - set(fmt.cover_fields))
     if unknown:
         raise ValueError(f"keys not in format {fmt.id}: {', '.join(unknown[:5])}")
-    data = _render(fmt, Layout(fmt), list(live_checks), values, vba_project, buttons, literal_totals, extend)
+    data = _render(fmt, Layout(fmt), list(live_checks), values, vba_project, buttons, literal_totals, extend,
+                   origin)
     with atomic_path(path) as tmp:
         if write is None:
             tmp.write_bytes(data)
         else:
             write(data, tmp)
+        verify_package(tmp, path)  # every part parsed as written, before the file replaces ``path``
 
 
 def _render(fmt: Format, layout: Layout, checks: list[LiveCheck], values: dict[str, Value],
             vba_project: bytes | None, buttons: Sequence[tuple[str, str]], literal_totals: bool,
-            extend: Callable[[xlsxwriter.Workbook], None] | None = None) -> bytes:
+            extend: Callable[[xlsxwriter.Workbook], None] | None = None, origin: str = "") -> bytes:
     buffer = io.BytesIO()
     options = {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
                "strings_to_urls": False}
@@ -80,6 +86,8 @@ def _render(fmt: Format, layout: Layout, checks: list[LiveCheck], values: dict[s
     mark_form_cells(sheets, checks, layout, styles)
     write_guide_sheet(sheets[SHEET_GUIDE], fmt, styles)
     _write_marker(workbook, sheets[SHEET_MARKER], fmt)
+    if origin:
+        workbook.define_name(ORIGIN_NAME, "=" + origin_formula(origin))
     for key, pos in layout.positions.items():
         workbook.define_name(fmt.cells[key].name if key in fmt.cells else fmt.cover_fields[key].name,
                              "=" + pos.absolute)

@@ -13,18 +13,22 @@ from typing import Sequence
 
 import openpyxl
 from openpyxl.utils import get_column_letter
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
+from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from ..errors import ReadError, WriteError
 from ..fileio import atomic_path
 from ..model import Finding, FormData
+from ..origin import MARKED, ORIGIN_NAME, origin_formula
 from ..pathtext import readable
 from ..readers import WORKBOOK_KINDS, detect_kind, refusal
 from ..readers.refs import quote_sheet
 from ..readers.safezip import SafeArchive
+from ..readers.package import verify_package
+from ..xmltext import xml_safe
 from .presentation import FILL_COLOURS, HEADERS, LEVELS, REPORT_SHEET, comment_line, level
 
 AUTHOR = "xxgk"
@@ -42,11 +46,17 @@ def write_marked_copy(source: str | os.PathLike, target: str | os.PathLike,
     book = _load(source, keep_vba=target.suffix.lower() == ".xlsm")
     _mark_cells(book, form, findings)
     _add_report(book, form, findings)
+    # a marked copy left beside the inputs is told apart from the agency's own workbook by this
+    book.defined_names[ORIGIN_NAME] = DefinedName(ORIGIN_NAME, attr_text=origin_formula(MARKED))
     book.calculation.fullCalcOnLoad = True  # openpyxl drops cached values; have them recomputed
     with atomic_path(target) as tmp:
-        book.save(tmp)
-
-
+        try:
+            book.save(tmp)
+        except OSError:
+            raise  # atomic_path names the target
+        except Exception as err:  # lxml reports a write that failed (a full disk) as its own error
+            raise WriteError(f"{target}：无法写入（{type(err).__name__}：{err}），可能磁盘已满，文件未保存。") from None
+        verify_package(tmp, target)
 
 
 def _load(source: Path, keep_vba: bool) -> openpyxl.Workbook:
@@ -156,5 +166,5 @@ def _put_text(sheet, row: int, col: int, text: str):
 
 
 def _clean(text: object) -> str:
-    """Text Excel accepts: no control characters, at most one cell's worth."""
-    return ILLEGAL_CHARACTERS_RE.sub("?", str(text if text is not None else ""))[:MAX_TEXT]
+    """Text Excel accepts: nothing XML cannot hold, at most one cell's worth."""
+    return xml_safe(str(text if text is not None else ""))[:MAX_TEXT]
