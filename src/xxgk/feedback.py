@@ -155,5 +155,5 @@ def _advice(entry: Entry, item: Returned) -> list[str]:
 
 def _write_text(target: Path, text: str) -> None:
     with atomic_path(target) as tmp:
-        tmp.write_bytes(text.encode("utf-8-sig"))
+        tmp.write_bytes(text.encode("utf-8-sig", "replace"))  # a file name that is no UTF-8 keeps a "?"
 

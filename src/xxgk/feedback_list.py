@@ -12,6 +12,8 @@ from .consolidate.identity import NO_NAME
 from .consolidate.result import ConsolidationResult
 from .consolidate.style import Styles
 from .fileio import atomic_path
+from .readers.package import verify_package
+from .xmltext import cell_safe, xml_safe
 from .template.sizing import LINE_PT, MIN_ROW_PT, wrapped_lines
 
 COLUMNS = (("序号", 6), ("单位名称", 26), ("区", 12), ("报送文件", 28), ("状态", 12), ("错误", 6), ("警告", 6),
@@ -40,7 +42,7 @@ def write_list(target: Path, result: ConsolidationResult, returned: Sequence, du
                  (7, problems or item.remark), (10, due.isoformat()))
         sheet.write_number(row, 0, row - 1, styles.number)
         for col, text in texts:
-            sheet.write_string(row, col, str(text)[:MAX_TEXT], styles.cell)
+            sheet.write_string(row, col, cell_safe(str(text))[:MAX_TEXT], styles.cell)
         sheet.write_number(row, 5, entry.errors, styles.number)
         sheet.write_number(row, 6, entry.warnings, styles.number)
         _link(sheet, row, 8, item.notice, styles)
@@ -62,11 +64,12 @@ def write_list(target: Path, result: ConsolidationResult, returned: Sequence, du
     workbook.close()
     with atomic_path(target) as tmp:
         tmp.write_bytes(buffer.getvalue())
+        verify_package(tmp, target)
 
 
 def _link(sheet, row: int, col: int, path: Path, styles: Styles) -> None:
     """A link to a file beside the list (the name alone: the list and the file stay together)."""
-    if "#" in path.name or "%" in path.name:  # would be read as an anchor or an escape
-        sheet.write_string(row, col, path.name, styles.cell)
+    if "#" in path.name or "%" in path.name or xml_safe(path.name) != path.name:  # an anchor, an escape, no XML
+        sheet.write_string(row, col, cell_safe(path.name), styles.cell)
     else:
         sheet.write_url(row, col, "external:" + path.name, styles.link, path.name)

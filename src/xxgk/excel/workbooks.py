@@ -17,6 +17,7 @@ from ..errors import WriteError, XxgkError
 from ..fileio import atomic_path
 from ..formats import DEFAULT_FORMAT, get_format
 from ..model import Value
+from ..readers.package import verify_package
 from ..template import Layout, build_workbook
 from ..vba import build_xxgk_vba_project, xlsxwriter_sheet_codenames
 from .district import FIELDS, INSTRUCTIONS, TOOL_SHEET, TOOL_TITLE, field_cell
@@ -75,6 +76,7 @@ def build_district_tool(output: str | os.PathLike) -> None:
     workbook.close()
     with atomic_path(output) as tmp:
         tmp.write_bytes(buffer.getvalue())
+        verify_package(tmp, output)
 
 
 def _write_tool_sheet(workbook: xlsxwriter.Workbook, sheet) -> None:
