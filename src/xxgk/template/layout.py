@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from xlsxwriter.utility import xl_rowcol_to_cell
-
 from ..formats import Format, Table
+from ..readers.refs import column_letters
 from .sizing import size_table
 
 SHEET_COVER = "封面"
@@ -34,11 +33,11 @@ class Pos:
 
     @property
     def a1(self) -> str:
-        return xl_rowcol_to_cell(self.row, self.col)
+        return f"{column_letters(self.col + 1)}{self.row + 1}"
 
     @property
     def absolute(self) -> str:
-        return f"'{self.sheet}'!{xl_rowcol_to_cell(self.row, self.col, True, True)}"
+        return f"'{self.sheet}'!${column_letters(self.col + 1)}${self.row + 1}"
 
 
 @dataclass(frozen=True)
