@@ -25,7 +25,7 @@ from ..origin import SUMMARY
 from ..pathtext import readable
 from .identity import text_of, year_of
 from .labels import (COL_AGENCY, FINDING_LEVEL, FINDING_LOCATION, FINDING_NOTE, FINDING_RULE, SHEET_DETAIL,
-                     SHEET_FINDINGS, SHEET_STATUS)
+                     SHEET_FINDINGS)
 from .policy import identity_keys, same_agency_groups
 from .previous import detail_rows
 from .previous_summary import detail_part, read_summary_with
@@ -35,9 +35,9 @@ DEFAULT_NAME = re.compile(r"汇总（\d+ 个单位）")  # the cover name of a s
 
 
 def is_summary(form: FormData | None) -> bool:
-    """One of our summaries, told by its content (the origin it carries, or its own sheets), whatever the file
-    is called."""
-    return form is not None and (form.origin == SUMMARY or SHEET_DETAIL in form.sheets and SHEET_STATUS in form.sheets)
+    """One of our summaries, told by its content whatever the file is called: the reader's ``origin``
+    (``xxgk.origin.origin_of``: the name the summary carries, or the sheets only a summary has)."""
+    return form is not None and form.origin == SUMMARY
 
 
 def expand_summaries(entries: Sequence[Entry], judge: Callable[[Entry], None]) -> list[Entry]:

@@ -69,13 +69,12 @@ def row_pixels(texts: Sequence[tuple[int, str]], columns: Sequence[tuple[str, fl
 def link_of(target: str) -> tuple[str, str] | None:
     """(link target, tip) of a hyperlink to the file at ``target`` (relative to the summary), or None when
     the name stays plain text: ``#`` would be read as an anchor, ``%`` as an escape, and Excel refuses very
-    long targets. A name in bytes that are no UTF-8 (a zip from Chinese Windows), or holding a character
-    XML cannot (a control character), links the very bytes as %XX escapes."""
-    if "#" in target or "%" in target or len(target) > MAX_LINK_TARGET:
-        return None
+    long targets, and a control character or non-character (XML holds neither) is no link LibreOffice opens.
+    A name in bytes that are no UTF-8 (a zip from Chinese Windows) links the very bytes."""
     shown = readable(target)
-    plain = shown == target and xml_safe(target) == target
-    return (target if plain else link_target(target)), xml_safe(shown)[:250]
+    if "#" in target or "%" in target or len(target) > MAX_LINK_TARGET or xml_safe(shown) != shown:
+        return None
+    return (target if shown == target else link_target(target)), shown[:250]
 
 
 def status_texts(entry: Entry) -> tuple[tuple[int, str], ...]:
