@@ -89,6 +89,30 @@ def test_a_mark_batch_goes_on_past_an_unwritable_target_and_same_names_never_ove
     assert not changed(before)
 
 
+def test_same_named_copies_stay_apart_when_the_first_cannot_be_written(tmp_path):
+    for sub in ("甲", "乙", "丙"):
+        (tmp_path / sub).mkdir()
+    same = [workbook(tmp_path / sub, "报表.xlsx", f"{sub}局", 20 + i) for i, sub in enumerate(("甲", "乙", "丙"))]
+    out = tmp_path / "标记"
+    (out / "报表_校验标记.xlsx").mkdir(parents=True)  # in the way of the first copy only
+    run = xxgk("validate", "--mark", "-o", out, *same)
+    no_trace(run)
+    assert run.code == 2 and run.stdout.count("未能另存标记副本") == 1
+    assert sorted(p.name for p in out.iterdir() if p.is_file()) == ["报表_校验标记(2).xlsx", "报表_校验标记(3).xlsx"]
+
+
+def test_a_marked_copy_never_replaces_a_workbook_that_is_not_one(three, tmp_path):
+    first, second = sorted(three.glob("*.xlsx"))[:2]
+    before = snapshot([first, second])
+    run = xxgk("validate", "--mark", first, "-o", second)  # another agency's workbook, not an input here
+    no_trace(run)
+    assert run.code == 2 and "不是本工具的标记副本" in run.stdout and not changed(before)
+    copy = tmp_path / "副本.xlsx"
+    assert xxgk("validate", "--mark", first, "-o", copy).code == 0
+    again = xxgk("validate", "--mark", first, "-o", copy)  # our own marked copy is replaced
+    assert again.code == 0 and "已另存标记副本" in again.stdout
+
+
 # ------------------------------------------------------------------------------------------ item 6
 
 
@@ -228,13 +252,40 @@ def test_a_careless_folder_gives_a_summary_with_no_agency_twice_that_libreoffice
     detail = sheet_rows(output, "分单位明细")
     names = [name_key(row[0]) for row in detail[1:]]
     assert len(names) == len(set(names)), "an agency included twice"
-    included = [c for c in cases if c.status in ("通过", "有警告")]
+    included = [c for c in cases if c.status in ("通过", "有警告", "有错误")]
     assert len(detail) - 1 == len(included)
+    statuses = {row[1]: row[5] for row in sheet_rows(output, "报送情况")[1:]}
+    assert statuses["汇总过的0.xlsx"] == "通过"  # not replaced by the newer summary named like it
+    assert {statuses[c.path.name] for c in cases if c.variant == "own_summary"} == {"汇总表（未计入）"}
     findings = sheet_rows(output, "问题清单")
     shared = {row[1] for row in findings if row[3] == "单位-信用代码重复"}
     assert shared == {c.path.name for c in cases if c.variant == "shared_code"}
     converted = libreoffice.recalc([output], tmp_path / "lo")[0]
     assert len(sheet_rows(converted, "报送情况")) == len(sheet_rows(output, "报送情况"))
+
+
+@pytest.mark.parametrize("present", [("甲", "乙"), ("甲", "无名"), ("甲", "乙", "丙", "无名"), ()],
+                         ids=["two named", "one and the unnamed", "all", "none"])
+def test_a_summary_left_among_its_agencies_counts_each_of_them_once(tmp_path, present):
+    """However many of its agencies' own workbooks lie beside an earlier summary, the totals are those of
+    the four agencies: the summary stands for the missing ones only, an unnamed row never twice."""
+    from xxgk.consolidate import consolidate
+    from xxgk.readers import read_workbook
+
+    made = tmp_path / "made"
+    made.mkdir()
+    books = {who: workbook(made, f"{who}.xlsx", "" if who == "无名" else f"{who}局", seed, **{"cover.credit_code": ""})
+             for seed, who in enumerate(("甲", "乙", "丙", "无名"))}
+    whole = consolidate(list(books.values()), tmp_path / "whole.xlsx")
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    shutil.copy(whole.output, folder / "上次的汇总.xlsx")
+    for who in present:
+        shutil.copy(books[who], folder / books[who].name)
+    again = consolidate([folder], tmp_path / "again.xlsx")
+    assert read_workbook(again.output).values == read_workbook(whole.output).values | {
+        key: read_workbook(again.output).values[key] for key in ("cover.agency", "cover.date")}
+    assert len([e for e in again.entries if e.included]) == 4
 
 
 # ------------------------------------------------------------------------------------------ the mechanisms

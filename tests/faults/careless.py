@@ -10,12 +10,14 @@ consolidation must give it in 报送情况 (``status``).
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import time
 from pathlib import Path
 
 from xxgk.identity import check_character
 
-from .base import ANY, CLEAN, READ, REFUSE, YEAR, Case, template_bytes, values_for, write
+from .base import ANY, CLEAN, FINDINGS, READ, REFUSE, YEAR, Case, edit, template_bytes, values_for, write
 
 FORMAT = "2021"
 SUMMARY_LEFT_OUT, MARKED_COPY = "汇总表（未计入）", "标记副本（未计入）"
@@ -38,24 +40,47 @@ def _workbook(folder: Path, name: str, agency: str, seed: int, **cover) -> Path:
 
 
 def own_outputs(folder: Path) -> list[Case]:
-    """A summary of two agencies that are in the folder themselves, and a marked copy, made by the project."""
+    """Summaries of agencies that are in the folder themselves (one of them unnamed), and a marked copy, made
+    by the project; the summary also as another application saves it, as one made before summaries carried
+    their origin, and as one whose district is called like one of its agencies (newer than that agency's file)."""
     from xxgk.consolidate import consolidate
     from xxgk.rules import load_rules
     from xxgk.validate import check_file, write_marked
 
     agencies = [_workbook(folder, f"汇总过的{i}.xlsx", f"汇总过的第{i}局", 700 + i) for i in range(2)]
     cases = [Case(path, "careless", "summarised_agency", CLEAN, status="通过") for path in agencies]
+    unnamed = _workbook(folder, "未填名称.xlsx", "", 703, **{"cover.credit_code": ""})
+    cases.append(Case(unnamed, "careless", "summarised_unnamed_agency", FINDINGS, status="有错误"))
     with tempfile.TemporaryDirectory(prefix="xxgk-careless-") as scratch:
-        summary = Path(scratch) / "上次的汇总.xlsx"
-        consolidate(agencies, summary, ruleset=load_rules())
-        summary = write(folder, "上次的汇总.xlsx", summary.read_bytes())
-    cases.append(Case(summary, "careless", "own_summary", READ, status=SUMMARY_LEFT_OUT))
+        made = Path(scratch) / "上次的汇总.xlsx"
+        consolidate([*agencies, unnamed], made, ruleset=load_rules())
+        named = Path(scratch) / "同名的汇总.xlsx"
+        consolidate([*agencies, unnamed], named, ruleset=load_rules(), district="汇总过的第0局")
+        summaries = {"上次的汇总.xlsx": made.read_bytes(), "另存的汇总.xlsx": edit(made.read_bytes(), _saved_elsewhere),
+                     "旧版的汇总.xlsx": edit(made.read_bytes(), _without_origin), "同名的汇总.xlsx": named.read_bytes()}
+    for name, data in summaries.items():
+        cases.append(Case(write(folder, name, data), "careless", "own_summary", READ, status=SUMMARY_LEFT_OUT))
+    os.utime(folder / "同名的汇总.xlsx", (time.time() + 3600,) * 2)  # newer than the agency it is named like
     source = _workbook(folder, "标记前.xlsx", "标记局", 710)
     cases.append(Case(source, "careless", "marked_source", CLEAN, status="通过"))
     target = folder / "标记前_校验标记.xlsx"
     write_marked(check_file(source, load_rules()), target)
     cases.append(Case(target, "careless", "own_marked_copy", CLEAN, status=MARKED_COPY))
     return cases
+
+
+def _saved_elsewhere(parts: dict[str, bytes]) -> None:
+    """workbook.xml as LibreOffice writes it: each sheet's attributes in another order, with its state."""
+    xml = parts["xl/workbook.xml"].decode("utf-8")
+    parts["xl/workbook.xml"] = re.sub(
+        r'<sheet name="([^"]*)" sheetId="(\d+)"(?: state="(hidden)")? r:id="([^"]+)"/>',
+        lambda m: f'<sheet r:id="{m[4]}" state="{m[3] or "visible"}" name="{m[1]}" sheetId="{m[2]}"/>', xml).encode("utf-8")
+
+
+def _without_origin(parts: dict[str, bytes]) -> None:
+    """A summary made before summaries carried the xxgk_origin name: known by its sheets."""
+    xml = parts["xl/workbook.xml"].decode("utf-8")
+    parts["xl/workbook.xml"] = re.sub(r'<definedName name="xxgk_origin">[^<]*</definedName>', "", xml).encode("utf-8")
 
 
 def identities(folder: Path) -> list[Case]:
@@ -119,5 +144,5 @@ def not_files(folder: Path) -> list[Case]:
 
 def generate(folder: Path) -> list[Case]:
     cases = own_outputs(folder) + identities(folder) + names(folder) + not_files(folder)
-    assert all(c.expect in (ANY, CLEAN, READ, REFUSE) for c in cases)
+    assert all(c.expect in (ANY, CLEAN, FINDINGS, READ, REFUSE) for c in cases)
     return cases

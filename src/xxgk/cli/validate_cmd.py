@@ -74,13 +74,13 @@ def _read_previous(previous: Path | None):
 
 class MarkedCopies:
     """The batch's marked copies: one that cannot be written is said on its file's line and the batch goes
-    on; a copy never replaces an input, nor another copy written in the same batch (same-named inputs
+    on; a copy never replaces an input, nor another copy of the same batch (same-named inputs
     from different folders marked into one -o folder get ``(2)``, ``(3)`` …)."""
 
     def __init__(self, files: Iterable[Path], output: Path | None):
         self.output = output
         self.inputs = {_key(path) for path in files}
-        self.written: set[str] = set()
+        self.claimed: set[str] = set()  # targets of this batch, written or not
         self.failed = False
 
     def write_all(self, results: Iterable[FileResult]) -> Iterator[FileResult]:
@@ -108,15 +108,15 @@ class MarkedCopies:
         except Exception as err:  # noqa: BLE001 - one odd workbook must not end the batch
             self.failed = True
             return f"未能另存标记副本：{target}：制作时发生意外错误（{type(err).__name__}），请把原文件报告给维护人员"
-        self.written.add(_key(target))
         return f"已另存标记副本：{target}"
 
     def free_target(self, target: Path) -> Path:
         number = 1
         candidate = target
-        while _key(candidate) in self.written:
+        while _key(candidate) in self.claimed:
             number += 1
             candidate = target.with_name(f"{target.stem}({number}){target.suffix}")
+        self.claimed.add(_key(candidate))
         return candidate
 
 

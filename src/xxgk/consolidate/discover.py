@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from ..readers.detect import SPREADSHEET_KINDS
+
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".et", ".ett", ".ods", ".csv"})
-# Kinds (readers.detect_kind tags) that are a workbook whatever the file is called.
-WORKBOOK_LIKE_KINDS = frozenset({"xlsx", "xlsm", "xls", "xlsb", "ods", "encrypted"})
 # Kinds (xxgk.inputs tags) of entries that are no readable file: taken, so they are listed as unreadable.
 NOT_A_FILE_KINDS = frozenset({"broken_link", "link_loop", "not_regular", "unreadable"})
 SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini", ".ds_store"})
@@ -77,7 +77,7 @@ def discover(inputs: Sequence[Path], exclude: Iterable[Path] = (), sniff=None, f
             for path, key in _walk(item):
                 if path.suffix.lower() in SPREADSHEET_SUFFIXES:
                     take(path, found.files, key)
-                elif sniff is not None and sniff(path) in WORKBOOK_LIKE_KINDS | NOT_A_FILE_KINDS:
+                elif sniff is not None and sniff(path) in SPREADSHEET_KINDS | NOT_A_FILE_KINDS:
                     take(path, found.files, key)
                 else:
                     take(path, found.skipped, key)

@@ -41,7 +41,7 @@ def apply_policy(entries: Sequence[Entry], year: int, fmt: Format, exclude_inval
     """Set the status of every readable entry (unreadable ones keep 无法读取)."""
     candidates = []
     for entry in entries:
-        if entry.form is None:
+        if entry.form is None or not entry.included:  # unreadable, or a summary already left out
             continue
         if entry.year != year:
             entry.status = WRONG_YEAR

@@ -15,6 +15,9 @@ import tempfile
 import zipfile
 from pathlib import Path
 from typing import IO, Iterator, Sequence
+from xml.etree.ElementTree import ParseError
+
+from defusedxml import DefusedXmlException
 
 from ..errors import ReadError
 from ..model import FormData
@@ -39,7 +42,7 @@ def detail_part(path: Path) -> str | None:
                 return None
             member = sheet_member(archive, SHEET_DETAIL)
             return member if member in archive.namelist() else None
-    except (AttributeError, UnicodeDecodeError, TooLarge, *ZIP_FAILURES):  # no such sheet, or a broken file
+    except (ParseError, DefusedXmlException, UnicodeDecodeError, TooLarge, *ZIP_FAILURES):  # no such sheet, or broken
         return None
 
 

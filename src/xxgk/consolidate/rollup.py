@@ -1,7 +1,7 @@
 """A city's roll-up (节点汇总): district summaries among the inputs stand for their agencies.
 
-A summary is recognised by its content — the sheets only our summary has —
-never by its file name. Its 分单位明细 gives one entry per agency, each judged
+A summary is recognised by its content (``xxgk.origin``: the name it carries,
+or the sheets only our summary has), never by its file name. Its 分单位明细 gives one entry per agency, each judged
 afresh and marked with the district it came through (区: the summary's cover
 name, before the row's own 区 when the summary is itself a roll-up, so a
 province reads 某市某区). Those entries then go through the usual policy: an
@@ -12,18 +12,22 @@ A warning the district accepted (已说明 in its 问题清单, with the agency'
 
 A summary whose every agency is also among the inputs in its own workbook is
 an earlier output left in the folder, not a district's report: it stays one
-entry, not included, saying so.
+entry, not included, saying so. Otherwise each of its agencies is counted once
+with the agencies' own workbooks (the policy keeps the newer); a row without a
+name or a real credit code cannot be matched, so beside a workbook that has
+neither it is not counted (it could be the same agency), saying why.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from ..errors import ReadError
 from ..model import FormData
 from ..origin import SUMMARY
 from ..pathtext import readable
-from .identity import text_of, year_of
+from .identity import NO_NAME, text_of, year_of
 from .labels import (COL_AGENCY, FINDING_LEVEL, FINDING_LOCATION, FINDING_NOTE, FINDING_RULE, SHEET_DETAIL,
                      SHEET_FINDINGS)
 from .policy import identity_keys, same_agency_groups
@@ -32,6 +36,8 @@ from .previous_summary import detail_part, read_summary_with
 from .result import EXPLAINED, REPLACED, SUMMARY_LEFT_OUT, UNREADABLE, Entry
 
 DEFAULT_NAME = re.compile(r"汇总（\d+ 个单位）")  # the cover name of a summary made without --district
+UNNAMED_ROW = ("汇总表中这一行没有单位名称和有效的统一社会信用代码，无法确认它不是另行报送的那份未填名称的报表，"
+               "为免重复计算未计入；请核实")
 
 
 def is_summary(form: FormData | None) -> bool:
@@ -44,14 +50,15 @@ def expand_summaries(entries: Sequence[Entry], judge: Callable[[Entry], None]) -
     """``entries`` with each district summary replaced by its agencies' entries, judged by ``judge``."""
     if not any(is_summary(e.form) for e in entries):
         return list(entries)
-    direct = {key for e in entries if e.form is not None and not is_summary(e.form) for key in identity_keys(e)}
+    direct = [e for e in entries if e.form is not None and not is_summary(e.form)]
+    reported = Reported({key for e in direct for key in identity_keys(e)}, any(not identity_keys(e) for e in direct))
     expanded: list[Entry] = []
     for entry in entries:
         if not is_summary(entry.form):
             expanded.append(entry)
             continue
         agencies, explained = _agencies(entry)
-        if agencies and all(set(identity_keys(a)) & direct for a in agencies):
+        if agencies and all(reported.covers(a) for a in agencies):
             entry.status = SUMMARY_LEFT_OUT
             entry.note = (f"这是一份汇总表（{district_name(entry)}），其中 {len(agencies)} 个单位都已另行报送，"
                           "未重复计入")
@@ -60,8 +67,23 @@ def expand_summaries(entries: Sequence[Entry], judge: Callable[[Entry], None]) -
         for agency in agencies:
             judge(agency)
             _explain(agency, explained, judge)
+            if reported.anonymous and not identity_keys(agency):
+                agency.status, agency.note = REPLACED, UNNAMED_ROW
         expanded.extend(agencies or [entry])
     return expanded
+
+
+@dataclass(frozen=True)
+class Reported:
+    """Who reported in a workbook of their own: identity keys, and whether some workbook has none
+    (neither a name nor a real credit code: it cannot be told from a summary's unnamed row)."""
+
+    keys: set[str]
+    anonymous: bool
+
+    def covers(self, agency: Entry) -> bool:
+        keys = set(identity_keys(agency))
+        return bool(keys & self.keys) if keys else self.anonymous
 
 
 def district_name(entry: Entry) -> str:
@@ -115,7 +137,8 @@ def _explain(entry: Entry, explained: dict, judge: Callable[[Entry], None]) -> N
 
 def _entry(summary: Entry, form: FormData, source: str, district: str) -> Entry:
     values = form.values
-    return Entry(summary.path, "", agency=text_of(values.get("cover.agency")),
+    agency = text_of(values.get("cover.agency"))
+    return Entry(summary.path, "", agency="" if agency == NO_NAME else agency,
                  credit_code=text_of(values.get("cover.credit_code")), year=year_of(values.get("cover.year")),
                  format_id=form.format_id, modified=summary.modified, form=form, district=district,
                  note=f"来自“{source}”的汇总表")

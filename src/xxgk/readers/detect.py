@@ -21,6 +21,8 @@ SNIFF_BYTES = 64 * 1024
 
 # Kinds that read_workbook goes on to read.
 WORKBOOK_KINDS = frozenset({"xlsx", "xlsm"})
+# Kinds that are somebody's spreadsheet whatever the file is called (read or not).
+SPREADSHEET_KINDS = frozenset({*WORKBOOK_KINDS, "xls", "xlsb", "ods", "encrypted"})
 
 _SAVE_AS = "请用本模板填写后另存为 Excel 工作簿（.xlsx）再报送"
 REFUSALS: dict[str, str] = {

@@ -24,7 +24,8 @@ from ..fileio import atomic_path
 from ..model import Finding, FormData
 from ..origin import MARKED, ORIGIN_NAME, origin_formula
 from ..pathtext import readable
-from ..readers import WORKBOOK_KINDS, detect_kind, refusal
+from ..readers import WORKBOOK_KINDS, detect_kind, refusal, workbook_origin
+from ..readers.detect import SPREADSHEET_KINDS
 from ..readers.refs import quote_sheet
 from ..readers.safezip import SafeArchive
 from ..readers.package import verify_package
@@ -43,6 +44,9 @@ def write_marked_copy(source: str | os.PathLike, target: str | os.PathLike,
     source, target = Path(source), Path(target)
     if target.exists() and source.exists() and os.path.samefile(source, target):
         raise WriteError(f"{target}：标注副本不能覆盖原文件，请换一个输出文件名。")
+    if target.exists() and detect_kind(target) in SPREADSHEET_KINDS and workbook_origin(target) != MARKED:
+        raise WriteError(f"{target}：这里已有一份工作簿（不是本工具的标记副本），标记副本不能覆盖它，"
+                         "请用 -o 另选位置。")
     book = _load(source, keep_vba=target.suffix.lower() == ".xlsm")
     _mark_cells(book, form, findings)
     _add_report(book, form, findings)
