@@ -12,15 +12,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from .. import speed
 from ..consolidate import STATUSES, ConsolidationResult, consolidate
-from ..consolidate.result import (NOT_RECEIVED, EXCLUDED, PASSED, REPLACED, SUMMARY_LEFT_OUT, UNREADABLE,
-                                  WRONG_FORMAT, WRONG_YEAR)
+from ..consolidate.result import (MARKED_COPY, NOT_RECEIVED, EXCLUDED, PASSED, REPLACED, SUMMARY_LEFT_OUT,
+                                  UNREADABLE, WRONG_FORMAT, WRONG_YEAR)
 from ..pathtext import readable
 from ..rules import RulesError, load_rules
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, fail, friendly_errors
 from .notices import CAREFUL_HELP, print_notices
 
 STATUS_COLOUR = {PASSED: "green", UNREADABLE: "red", "有错误": "red", "有警告": "yellow", REPLACED: "dim",
-                 SUMMARY_LEFT_OUT: "dim"}
+                 SUMMARY_LEFT_OUT: "dim", MARKED_COPY: "dim"}
 REJECTED = (WRONG_YEAR, WRONG_FORMAT, EXCLUDED)
 REFRESH_SECONDS = 0.1
 

@@ -28,8 +28,8 @@ from .labels import (COL_AGENCY, COL_CODE, COL_DISTRICT, COL_FILE, COL_STATUS, C
                      SHEET_STATUS)
 from ..template.sizing import LINE_PT, MIN_ROW_PT, wrapped_lines
 from .style import Styles
-from .result import (ERRORS, EXCLUDED, EXPLAINED, PASSED, REPLACED, SUMMARY_LEFT_OUT, UNREADABLE, WARNINGS,
-                     WRONG_FORMAT, WRONG_YEAR, ConsolidationResult, Entry, MissingAgency)
+from .result import (ERRORS, EXCLUDED, EXPLAINED, MARKED_COPY, PASSED, REPLACED, SUMMARY_LEFT_OUT, UNREADABLE,
+                     WARNINGS, WRONG_FORMAT, WRONG_YEAR, ConsolidationResult, Entry, MissingAgency)
 
 MAX_TEXT = 32000  # Excel keeps at most 32767 characters in a cell
 # 文件名 is itself the hyperlink to the file (its folder shows in the link's tip)
@@ -45,7 +45,7 @@ STATUS_COLOURS = {  # fill, font
     PASSED: ("#C6EFCE", "#006100"), ERRORS: ("#FFC7CE", "#9C0006"), UNREADABLE: ("#FFC7CE", "#9C0006"),
     WARNINGS: ("#FFEB9C", "#7F6000"), EXPLAINED: ("#DDEBF7", "#1F4E78"), WRONG_YEAR: ("#F8CBAD", "#833C0B"),
     WRONG_FORMAT: ("#F8CBAD", "#833C0B"), EXCLUDED: ("#F8CBAD", "#833C0B"), REPLACED: ("#EDEDED", "#595959"),
-    SUMMARY_LEFT_OUT: ("#EDEDED", "#595959"),
+    SUMMARY_LEFT_OUT: ("#EDEDED", "#595959"), MARKED_COPY: ("#EDEDED", "#595959"),
 }
 
 
