@@ -22,6 +22,9 @@ class LibreOffice:
     def recalc(self, files, outdir) -> list[Path]:
         return lo.recalc(files, outdir, self.profile)
 
+    def sheet_texts(self, files, outdir) -> list[dict[str, list[list[str]]]]:
+        return lo.sheet_texts(files, outdir, self.profile)
+
     def to_pdf(self, files, outdir) -> list[Path]:
         return lo.to_pdf(files, outdir, self.profile)
 

@@ -1,33 +1,29 @@
-"""Killing `xxgk consolidate` mid-way (SIGKILL: no clean-up code runs) leaves either no summary
-or the previous summary byte for byte; never a half-written one."""
+"""Killing `xxgk consolidate` (SIGKILL: no clean-up code runs) leaves either no summary or the
+previous summary byte for byte; never a half-written one.
+
+Runs are stopped at events, not after guessed times (tests/killpoints.py): while the workers read the
+inputs, with the summary's temporary file just created, just before and just after its rename onto
+the output. The file log of a whole run adds what no sampled moment could: the output itself is never
+opened for writing, only renamed onto, from a hidden temporary file in its folder.
+"""
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import signal
-import subprocess
-import sys
-import time
+from pathlib import Path
 
 import pytest
 
 from consolidate_support import build, named_values, sheet_rows
+from killpoints import beside, is_temporary, kill_at
+from xxgk.parallel import MIN_PARALLEL
 
 AGENCIES = 12
-COPIES = 10  # 120 files: long enough a run to be killed at several moments
-FRACTIONS_WITH_PREVIOUS = (0.1, 0.25, 0.4, 0.55, 0.7)
-FRACTIONS_FRESH = (0.3, 0.9)
+COPIES = MIN_PARALLEL // AGENCIES + 1  # enough files for worker processes, which are killed too
+BEFORE_RENAME = ("reading", "writing", "renaming")
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL")
-
-
-def command(folder, output) -> list[str]:
-    return [sys.executable, "-m", "xxgk", "consolidate", str(folder), "-o", str(output)]
-
-
-def env() -> dict:
-    return {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
 
 
 @pytest.fixture(scope="module")
@@ -39,26 +35,12 @@ def big_folder(tmp_path_factory):
     for copy in range(1, COPIES):
         for i in range(AGENCIES):
             shutil.copy(folder / f"{i:02d}.xlsx", folder / f"{i:02d}_{copy}.xlsx")
+    assert len(list(folder.iterdir())) >= MIN_PARALLEL
     return folder
 
 
-def full_run(folder, output) -> float:
-    started = time.perf_counter()
-    done = subprocess.run(command(folder, output), capture_output=True, env=env(), timeout=120)
-    assert done.returncode == 0, done.stderr.decode()
-    return time.perf_counter() - started
-
-
-def kill_after(folder, output, seconds: float) -> bool:
-    """Start a run, SIGKILL it after ``seconds``; True when it was still running then."""
-    process = subprocess.Popen(command(folder, output), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               env=env())
-    time.sleep(seconds)
-    alive = process.poll() is None
-    if alive:
-        os.kill(process.pid, signal.SIGKILL)
-    process.wait(timeout=60)
-    return alive
+def stop(moment, folder, output, workdir):
+    return kill_at(moment, ["consolidate", folder, "-o", output], output, folder, workdir)
 
 
 def assert_complete(output) -> None:
@@ -70,38 +52,58 @@ def digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def leftovers(folder, output) -> list[str]:
-    """Files other than the output: only the hidden temporary file of a killed write may remain."""
-    return [p.name for p in folder.iterdir() if p != output]
-
-
 @pytest.fixture(scope="module")
 def previous_run(big_folder, tmp_path_factory):
-    """A complete summary from an uninterrupted run, and how long that run took."""
+    """A complete summary from an uninterrupted run, with the run's log of writes and renames."""
     output = tmp_path_factory.mktemp("previous") / "汇总.xlsx"
-    return output, full_run(big_folder, output)
+    run = stop("end", big_folder, output, tmp_path_factory.mktemp("log"))
+    assert run.code == 0, run.stderr[-3000:]
+    assert_complete(output)
+    return output, run
 
 
-def test_killed_runs_leave_the_previous_summary_untouched(big_folder, previous_run):
-    output, duration = previous_run
+def test_the_summary_reaches_its_place_only_by_a_rename_of_a_hidden_temporary_file(previous_run):
+    output, run = previous_run
+    assert run.written and str(output) not in run.written
+    assert all(is_temporary(Path(path).name) for path in run.written), run.written
+    assert len(run.renamed_onto(output)) == 1 and run.renamed_onto(output)[0] in run.written
+    assert beside(output) == []
+
+
+@pytest.mark.parametrize("moment", BEFORE_RENAME)
+def test_a_run_killed_before_its_rename_leaves_the_previous_summary_untouched(moment, big_folder, previous_run,
+                                                                              tmp_path):
+    output = tmp_path / "out" / "汇总.xlsx"
+    output.parent.mkdir()
+    shutil.copy(previous_run[0], output)
     before = digest(output)
-    killed = 0
-    for fraction in FRACTIONS_WITH_PREVIOUS:
-        killed += kill_after(big_folder, output, duration * fraction)
-        if digest(output) != before:
-            # replaced: only by a complete new summary (a run killed after its rename, while checking
-            # the written file back or printing, has finished its summary)
-            assert_complete(output)
-            before = digest(output)
-    assert killed >= 3, "the runs finished too quickly to be interrupted"
-    assert all(name.startswith(".") and name.endswith(".part") for name in leftovers(output.parent, output))
+    run = stop(moment, big_folder, output, tmp_path / "log")
+    assert run.reached, f"the run ended (exit {run.code}) before {moment}: {run.stderr[-2000:]}"
+    assert digest(output) == before
+    assert all(is_temporary(name) for name in beside(output)), beside(output)
+    if moment == "reading":
+        assert beside(output) == []  # nothing written yet
+    else:
+        assert run.path.name in beside(output)  # killed with its temporary file in place
+    if moment == "renaming":  # what would have been renamed was already the whole summary
+        assert_complete(shutil.copy(run.path, tmp_path / "renamed.xlsx"))
 
 
-def test_killed_first_run_leaves_no_summary(big_folder, previous_run, tmp_path):
-    output = tmp_path / "汇总.xlsx"
-    _, duration = previous_run
-    for fraction in FRACTIONS_FRESH:
-        kill_after(big_folder, output, duration * fraction)
-        if output.exists():  # only when the run got as far as renaming a complete summary into place
-            assert_complete(output)
-            output.unlink()
+@pytest.mark.parametrize("moment", BEFORE_RENAME)
+def test_a_first_run_killed_before_its_rename_leaves_no_summary(moment, big_folder, tmp_path):
+    output = tmp_path / "out" / "汇总.xlsx"
+    output.parent.mkdir()
+    run = stop(moment, big_folder, output, tmp_path / "log")
+    assert run.reached, f"the run ended (exit {run.code}) before {moment}: {run.stderr[-2000:]}"
+    assert not output.exists()
+    assert all(is_temporary(name) for name in beside(output)), beside(output)
+
+
+def test_a_run_killed_just_after_its_rename_leaves_the_complete_new_summary(big_folder, previous_run, tmp_path):
+    output = tmp_path / "out" / "汇总.xlsx"
+    output.parent.mkdir()
+    (output.parent / "old.xlsx").write_bytes(b"")  # an unrelated file beside it stays
+    run = stop("renamed", big_folder, output, tmp_path / "log")
+    assert run.reached, f"the run ended (exit {run.code}) before its rename: {run.stderr[-2000:]}"
+    assert_complete(output)
+    assert beside(output) == ["old.xlsx"]

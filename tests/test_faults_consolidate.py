@@ -1,15 +1,12 @@
 """Issue 8, consolidate: over every kind of bad input the summary lists each file exactly once in
 报送情况, refusals say why in Chinese, exit codes follow the documented rule, inputs are untouched,
-no input text becomes a formula, and a run killed at random moments never leaves a partial summary."""
+no input text becomes a formula, and a run killed at any of its moments never leaves a partial summary."""
 from __future__ import annotations
 
 import hashlib
 import os
-import random
 import re
 import signal
-import subprocess
-import sys
 import time
 from collections import Counter
 
@@ -18,9 +15,10 @@ import pytest
 from faults import KINDS, REFUSE, TOKEN, session
 from faults.run import (CHINESE, UNREADABLE, changed, formulas, listed_name, sheet_rows, shown_name, snapshot,
                         xxgk)
+from killpoints import beside, is_temporary, kill_at
+from xxgk.parallel import MIN_PARALLEL
 
 REJECTED = ("有错误", "年度不符", "格式不符", "已排除")
-KILLS = 10
 
 
 @pytest.fixture(scope="module")
@@ -94,41 +92,45 @@ def test_no_input_text_becomes_a_formula_in_the_summary(kind, runs):
     assert not strange, strange[:5]
 
 
-def _command(inputs, output) -> list[str]:
-    return [sys.executable, "-m", "xxgk", "consolidate", *map(str, inputs), "-o", str(output)]
-
-
 def _digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def one_of_each_variant(corpus) -> list:
+    """A file of every variant of the damaged, tampered, bad-value and hostile-text inputs (70 files:
+    enough for worker processes)."""
+    return [case for kind in ("damaged", "tampered", "bad_value", "hostile_text")
+            for case in {c.variant: c for c in corpus[kind] if c.path.is_file()}.values()]
+
+
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL")
 def test_killed_runs_leave_no_output_or_the_previous_one(corpus, tmp_path):
-    """10 runs over the damaged, tampered and bad-value files, each SIGKILLed at a random moment."""
-    inputs = [folder_of(corpus[k]) for k in ("damaged", "tampered", "bad_value", "hostile_text")]
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    output = tmp_path / "汇总.xlsx"
-    started = time.perf_counter()
-    first = subprocess.run(_command(inputs, output), capture_output=True, env=env, timeout=300)
-    duration = time.perf_counter() - started
-    assert first.returncode == 2 and output.is_file(), first.stderr.decode()[-2000:]
-    expected_rows = len(sheet_rows(output, "报送情况"))
-    previous, killed = _digest(output), 0
-    rng = random.Random(8)
-    for _ in range(KILLS):
-        process = subprocess.Popen(_command(inputs, output), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                   env=env)
-        time.sleep(rng.uniform(0.05, 1.0) * duration)
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGKILL)
-            killed += 1
-        process.wait(timeout=60)
-        if _digest(output) != previous:  # replaced: only ever by a complete summary
-            assert len(sheet_rows(output, "报送情况")) == expected_rows
-            previous = _digest(output)
-    assert killed >= KILLS // 2, "the runs finished before they could be killed"
-    leftovers = [p.name for p in tmp_path.iterdir() if p != output]
-    assert all(name.startswith(".汇总.") and name.endswith(".xlsx.part") for name in leftovers), leftovers
+    """A run over every variant of bad input, SIGKILLed while reading, while writing, just before and
+    just after its rename (tests/killpoints.py): the previous summary byte for byte, or the new one whole."""
+    cases = one_of_each_variant(corpus)
+    assert len(cases) >= MIN_PARALLEL
+    inputs = folder_of(cases).parent
+    output = tmp_path / "out" / "汇总.xlsx"
+    output.parent.mkdir()
+
+    def stop(moment):
+        return kill_at(moment, ["consolidate", *(c.path for c in cases), "-o", output], output, inputs,
+                       tmp_path / "log")
+
+    first = stop("end")
+    assert first.code == 2 and output.is_file(), first.stderr[-2000:]
+    assert str(output) not in first.written and first.renamed_onto(output)[0] in first.written
+    rows = sheet_rows(output, "报送情况")
+    assert len(rows) == len(cases) + 1
+    previous, killed_writing = _digest(output), []
+    for moment in ("reading", "writing", "renaming"):
+        run = stop(moment)
+        assert run.reached, f"the run ended (exit {run.code}) before {moment}: {run.stderr[-2000:]}"
+        assert _digest(output) == previous, moment
+        killed_writing += [run.path.name] if moment != "reading" else []
+    assert all(is_temporary(name) for name in beside(output)) and set(killed_writing) <= set(beside(output))
+    run = stop("renamed")
+    assert run.reached and sheet_rows(output, "报送情况") == rows
 
 
 def test_a_stale_temporary_file_is_cleaned_by_the_next_run(corpus, tmp_path):

@@ -4,8 +4,8 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
-import time
 import zipfile
+from xml.etree import ElementTree
 from pathlib import Path
 
 import pytest
@@ -298,23 +298,18 @@ def test_a_workbook_with_no_names_at_all_is_not_a_template(tmp_path):
     assert caught.value.kind == "not_template"
 
 
-def test_a_million_rows_below_the_table_cost_nothing(tmp_path):
+def test_rows_below_the_table_are_never_parsed(tmp_path):
+    """The scan stops at the first row past the table, so a million rows below it cost nothing: here
+    20,000 rows and then XML no parser accepts, which the reader never reaches (no timing needed)."""
     path = build_template(tmp_path / "a.xlsx", FMT, sample_values(FMT))
-    padding = "".join(f'<row r="{r}"><c><v>1</v></c></row>' for r in range(100, 1_000_100))
+    padding = "".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c></row>' for r in range(100, 20_100))
+    broken = '<row r="20100"><c r="A20100"><v>1</c></row>'  # a mismatched tag
 
     def pad(xml: bytes) -> bytes:
-        return xml.replace(b"</sheetData>", padding.encode() + b"</sheetData>")
+        return xml.replace(b"</sheetData>", (padding + broken).encode() + b"</sheetData>")
 
     padded = rewrite_member(path, tmp_path / "padded.xlsx", T3_SHEET, pad)
-    started = time.perf_counter()
+    with zipfile.ZipFile(padded) as archive, pytest.raises(ElementTree.ParseError):
+        ElementTree.fromstring(archive.read(T3_SHEET))  # a reader that parsed it all would fail
     form = read_workbook(padded)
-    assert time.perf_counter() - started < 2
     assert form.values["t3.carry_next.total"] == sample_values(FMT)["t3.carry_next.total"]
-
-
-def test_reading_is_fast(tmp_path):
-    path = build_template(tmp_path / "a.xlsx", FMT, sample_values(FMT), live=True)
-    started = time.perf_counter()
-    for _ in range(20):
-        read_workbook(path)
-    assert (time.perf_counter() - started) / 20 < 0.2
