@@ -1,4 +1,11 @@
-"""Shared fixtures: LibreOffice headless, the shared design folder, the artifacts folder."""
+"""Shared fixtures (LibreOffice headless, the shared design folder, the artifacts folder) and the
+order in which pytest-xdist hands modules to its workers.
+
+The suite runs in worker processes (pyproject: ``-n auto --dist loadscope``): each module goes whole
+to one worker, so its module-scoped fixtures are built once. Modules marked ``heavy`` are handed out
+first, so that no long module starts last while the other workers idle; the test_faults_* modules
+share one fault corpus and go together. Keeping a test cheap: see tests/README.md.
+"""
 from __future__ import annotations
 
 import shutil
@@ -32,6 +39,18 @@ class LibreOffice:
         if shutil.which("pdftoppm") is None:
             pytest.skip(lo.PDFTOPPM_SKIP_REASON)
         return lo.pdf_to_png(pdf, outdir, dpi)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Heavy modules first, each in collection order (a stable sort)."""
+    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scope(nodeid: str) -> str:
+    """The unit a worker takes whole: a module, or all the modules of the fault corpus."""
+    module = nodeid.split("::", 1)[0]
+    return "test_faults_*" if Path(module).name.startswith("test_faults_") else module
 
 
 @pytest.fixture(scope="session")

@@ -13,12 +13,12 @@ from __future__ import annotations
 import csv
 import os
 import shutil
-import struct
 import subprocess
 import tempfile
-import zlib
 from pathlib import Path
 from typing import Sequence
+
+from PIL import Image, ImageChops
 
 from xxgk.bench.spreadsheet import PROFILE_SETTINGS as _PROFILE_SETTINGS  # recalculate every formula on load
 
@@ -134,65 +134,23 @@ def pdf_page_count(pdf: str | os.PathLike) -> int:
     return int(next(line.split()[1] for line in out.splitlines() if line.startswith("Pages:")))
 
 
-# A tiny PNG decoder: enough for pdftoppm output (8-bit grey, RGB or RGBA, not interlaced).
-_CHANNELS = {0: 1, 2: 3, 4: 2, 6: 4}
-
-
-def png_pixels(png: str | os.PathLike) -> tuple[int, int, int, bytes]:
-    """(width, height, channels, raw unfiltered bytes) of a PNG file."""
-    data = Path(png).read_bytes()
-    if data[:8] != b"\x89PNG\r\n\x1a\n":
-        raise ValueError(f"{png}: not a PNG file")
-    pos, header, chunks = 8, b"", []
-    while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
-        if kind == b"IHDR":
-            header = body
-        elif kind == b"IDAT":
-            chunks.append(body)
-        pos += 12 + length
-    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", header)
-    if depth != 8 or interlace or colour not in _CHANNELS:
-        raise ValueError(f"{png}: unsupported PNG (depth {depth}, colour {colour}, interlace {interlace})")
-    channels = _CHANNELS[colour]
-    return width, height, channels, _unfilter(zlib.decompress(b"".join(chunks)), width * channels, channels)
-
-
-def _unfilter(raw: bytes, stride: int, bpp: int) -> bytes:
-    out = bytearray()
-    previous = bytearray(stride)
-    for start in range(0, len(raw), stride + 1):
-        kind, line = raw[start], bytearray(raw[start + 1:start + 1 + stride])
-        for i in range(stride):
-            left = line[i - bpp] if i >= bpp else 0
-            up = previous[i]
-            if kind == 1:
-                line[i] = (line[i] + left) & 0xFF
-            elif kind == 2:
-                line[i] = (line[i] + up) & 0xFF
-            elif kind == 3:
-                line[i] = (line[i] + ((left + up) >> 1)) & 0xFF
-            elif kind == 4:
-                corner = previous[i - bpp] if i >= bpp else 0
-                line[i] = (line[i] + _paeth(left, up, corner)) & 0xFF
-        out += line
-        previous = line
-    return bytes(out)
-
-
-def _paeth(a: int, b: int, c: int) -> int:
-    p = a + b - c
-    pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-    if pa <= pb and pa <= pc:
-        return a
-    return b if pb <= pc else c
+def _channel_extremes(png: str | os.PathLike):
+    """(darkest, lightest) channel of every pixel, as two greyscale images (Pillow, in C)."""
+    with Image.open(png) as image:
+        red, green, blue = image.convert("RGB").split()
+    return (ImageChops.darker(ImageChops.darker(red, green), blue),
+            ImageChops.lighter(ImageChops.lighter(red, green), blue))
 
 
 def ink_fraction(png: str | os.PathLike, threshold: int = 240) -> float:
     """Share of pixels that are not (near) white: 0.0 for a blank page."""
-    width, height, channels, pixels = png_pixels(png)
-    colour = min(channels, 3)
-    inked = sum(1 for i in range(0, len(pixels), channels)
-                if min(pixels[i:i + colour]) < threshold)
-    return inked / (width * height)
+    darkest, _ = _channel_extremes(png)
+    counts = darkest.histogram()
+    return sum(counts[:threshold]) / sum(counts)
+
+
+def coloured_fraction(png: str | os.PathLike, spread: int = 60) -> float:
+    """Share of clearly coloured (not grey) pixels: the bars of a chart, status fills."""
+    darkest, lightest = _channel_extremes(png)
+    counts = ImageChops.subtract(lightest, darkest).histogram()
+    return sum(counts[spread + 1:]) / sum(counts)

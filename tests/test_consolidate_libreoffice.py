@@ -79,16 +79,6 @@ def page_texts(pdf) -> list[str]:
                            text=True).stdout for p in range(1, pages + 1)]
 
 
-def colourful_fraction(png) -> float:
-    """Share of clearly coloured (not grey) pixels: bars of a chart, status fills."""
-    width, height, channels, pixels = lo.png_pixels(png)
-    if channels < 3:
-        return 0.0
-    coloured = sum(1 for i in range(0, len(pixels), channels * 4)
-                   if max(pixels[i:i + 3]) - min(pixels[i:i + 3]) > 60)
-    return coloured * 4 / (width * height)
-
-
 @pytest.fixture(scope="module")
 def rendered(summaries, libreoffice, artifacts_dir):
     if shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None:
@@ -123,4 +113,4 @@ def test_rendered_pages_show_tables_and_charts(rendered):
     for label, pngs in pages.items():
         for png in pngs:
             assert lo.ink_fraction(png) > 0.01, f"{png.name} is blank"
-    assert all(colourful_fraction(png) > 0.01 for png in pages["图表"]), "charts have no coloured bars"
+    assert all(lo.coloured_fraction(png) > 0.01 for png in pages["图表"]), "charts have no coloured bars"

@@ -4,10 +4,11 @@ from a report (its title, the agency name) becomes a formula in a written workbo
 from __future__ import annotations
 
 import json
+from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from faults import KINDS, REFUSE, TOKEN, session
+from faults import KINDS, READ, REFUSE, TOKEN, session
 from faults.run import CHINESE, UNREADABLE, changed, expected_exit, formulas, judge, snapshot, xxgk
 from xxgk.cli import main
 
@@ -27,9 +28,9 @@ def no_input_formula(workbook) -> list[str]:
     return [text for _, text in formulas(workbook) if TOKEN in text]
 
 
-def test_audit_judges_every_report_and_writes_no_input_as_formula(reports, tmp_path):
+def test_audit_judges_every_report(reports):
     before = snapshot(c.path for c in reports)
-    run = xxgk("audit", "--json", "--mark", "-o", tmp_path / "out", *(c.path for c in reports))
+    run = xxgk("audit", "--json", *(c.path for c in reports))
     assert "Traceback" not in run.text, run.stderr[-3000:]
     assert not changed(before)
     results = {r["file"]: r for r in json.loads(run.stdout)}
@@ -37,8 +38,29 @@ def test_audit_judges_every_report_and_writes_no_input_as_formula(reports, tmp_p
     wrong = [f"{c.path.name}: {why}" for c in reports if (why := judge(c, results[str(c.path)]))]
     assert not wrong, "\n".join(wrong[:20])
     assert run.code == max(expected_exit(list(results.values())), 0)
-    written = list((tmp_path / "out").glob("*.xlsx"))
-    assert written, "readable reports get an imported workbook"
+
+
+def marked_sample(reports) -> list:
+    """Every hostile title as .html (which keeps control characters), the first as .docx and .txt too,
+    and the other readable reports (encodings); the imports of all of them are written by
+    test_import_refuses_in_chinese_or_writes_a_clean_workbook."""
+    titles = [c for c in reports if c.variant == "hostile_title"]
+    first = titles[0].path.stem
+    return ([c for c in titles if c.path.suffix == ".html" or c.path.stem == first]
+            + [c for c in reports if c.expect == READ])
+
+
+def test_audit_mark_writes_no_input_as_formula(reports, tmp_path):
+    cases = marked_sample(reports)
+    assert {c.path.suffix for c in cases} >= {".html", ".docx", ".txt"} and len(cases) >= 15
+    before = snapshot(c.path for c in cases)
+    run = xxgk("audit", "--json", "--mark", "-o", tmp_path / "out", *(c.path for c in cases))
+    assert "Traceback" not in run.text, run.stderr[-3000:]
+    assert not changed(before)
+    readable = [r for r in json.loads(run.stdout) if r["status"] != UNREADABLE]
+    written = [Path(r[key]) for r in readable if "workbook" in r for key in ("workbook", "marked")]
+    assert len(readable) >= len(cases) // 2 and all(w.is_file() for w in written)
+    assert len(written) == 2 * len(readable), "each readable report gets an imported workbook and a marked copy"
     assert not [w.name for w in written if no_input_formula(w)]
 
 

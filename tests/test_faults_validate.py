@@ -17,14 +17,20 @@ MIN_CASES = 1000
 def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
-# kinds whose files also get a marked copy: every hostile text, one file of each variant of the others
-# (openpyxl takes ~0.3 s a file: the whole corpus would take minutes)
+# kinds whose files also get a marked copy: every hostile text (each string as agency name and as
+# explanation in the 2021 template, each file name; one 2019 file of each variant), one file of each
+# variant of the others (openpyxl takes ~0.5 s a file: the whole corpus would take minutes)
 MARKED_KINDS = ("hostile_text", "tampered", "bad_value")
 
 
 def marked_sample(kind: str, cases: list) -> list:
-    if kind == "hostile_text":
-        return cases
+    if kind != "hostile_text":
+        return one_per_variant(cases)
+    older = [case for case in cases if "_2019" in case.path.stem]
+    return [case for case in cases if case not in older] + one_per_variant(older)
+
+
+def one_per_variant(cases: list) -> list:
     return list({case.variant: case for case in reversed(cases)}.values())
 
 
