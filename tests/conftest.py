@@ -2,9 +2,9 @@
 order in which pytest-xdist hands modules to its workers.
 
 The suite runs in worker processes (pyproject: ``-n auto --dist loadscope``): each module goes whole
-to one worker, so its module-scoped fixtures are built once. Modules marked ``heavy`` are handed out
-first, so that no long module starts last while the other workers idle; the test_faults_* modules
-share one fault corpus and go together. Keeping a test cheap: see tests/README.md.
+to one worker, so its module-scoped fixtures are built once. Modules marked ``heavy(seconds)`` are
+handed out first, the costliest first, so that no long module starts last while the other workers
+idle. Keeping a test cheap: see tests/README.md.
 """
 from __future__ import annotations
 
@@ -42,15 +42,13 @@ class LibreOffice:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Heavy modules first, each in collection order (a stable sort)."""
-    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
+    """The costliest modules first (``heavy(seconds)``); a stable sort keeps each module's own order."""
+    items.sort(key=lambda item: -cost(item))
 
 
-@pytest.hookimpl(optionalhook=True)
-def pytest_xdist_make_scope(nodeid: str) -> str:
-    """The unit a worker takes whole: a module, or all the modules of the fault corpus."""
-    module = nodeid.split("::", 1)[0]
-    return "test_faults_*" if Path(module).name.startswith("test_faults_") else module
+def cost(item) -> float:
+    heavy = item.get_closest_marker("heavy")
+    return heavy.args[0] if heavy else 0
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,8 @@ from xxgk.bench.targets import verdicts
 from xxgk.readers import read_workbook
 from xxgk.rules import load_rules
 
+pytestmark = pytest.mark.heavy(40)  # CPU seconds, about: started first (tests/conftest.py)
+
 REPO = Path(__file__).resolve().parent.parent
 
 

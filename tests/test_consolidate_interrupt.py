@@ -23,7 +23,8 @@ AGENCIES = 12
 COPIES = MIN_PARALLEL // AGENCIES + 1  # enough files for worker processes, which are killed too
 BEFORE_RENAME = ("reading", "writing", "renaming")
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL")
+pytestmark = [pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL"),
+              pytest.mark.heavy(15)]  # CPU seconds, about: started first (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from xxgk.demo import write_sample_folder
 
 from consolidate_support import YEAR, independent_sums, named_values, table_names
 
-pytestmark = pytest.mark.libreoffice
+pytestmark = [pytest.mark.libreoffice, pytest.mark.heavy(18)]
 
 
 def consolidate(folder, output) -> None:

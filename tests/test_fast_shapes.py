@@ -23,6 +23,8 @@ from xxgk.formats import get_format
 from xxgk.readers import fast, faststrings, fastsheet, fastxml, fastzip, read_workbook
 from xxgk.readers.fast import read_fast
 
+pytestmark = pytest.mark.heavy(17)  # CPU seconds, about: started first (tests/conftest.py)
+
 F2021 = get_format("2021")
 COVER, T3, STRINGS = "xl/worksheets/sheet1.xml", "xl/worksheets/sheet3.xml", "xl/sharedStrings.xml"
 X14AC = b' xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"'

@@ -18,6 +18,8 @@ from faults.run import (CHINESE, UNREADABLE, changed, formulas, listed_name, she
 from killpoints import beside, is_temporary, kill_at
 from xxgk.parallel import MIN_PARALLEL
 
+pytestmark = pytest.mark.heavy(40)  # CPU seconds, about: started first (tests/conftest.py)
+
 REJECTED = ("有错误", "年度不符", "格式不符", "已排除")
 
 

@@ -12,6 +12,8 @@ from faults import KINDS, READ, REFUSE, TOKEN, session
 from faults.run import CHINESE, UNREADABLE, changed, expected_exit, formulas, judge, snapshot, xxgk
 from xxgk.cli import main
 
+pytestmark = pytest.mark.heavy(60)  # CPU seconds, about: started first (tests/conftest.py)
+
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):

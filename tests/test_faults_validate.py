@@ -11,6 +11,8 @@ from faults import KINDS, REFUSE, TOKEN, session
 from faults.run import (CHINESE, UNREADABLE, changed, expected_exit, formulas, judge, snapshot, validate_json,
                         xxgk)
 
+pytestmark = pytest.mark.heavy(110)  # CPU seconds, about: started first (tests/conftest.py)
+
 MIN_CASES = 1000
 
 

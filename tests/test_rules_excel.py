@@ -12,6 +12,7 @@ import random
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 import test_rules_each as each
 from xxgk.formats import get_format
@@ -19,6 +20,8 @@ from xxgk.readers import read_workbook
 from xxgk.rules import compilable, load_rules, live_checks_for
 from xxgk.template import build_workbook
 from xxgk.template.checks import COL, CHECKS_NAME
+
+pytestmark = pytest.mark.heavy(85)  # CPU seconds, about: started first (tests/conftest.py)
 
 RULES = load_rules()
 FAILING = {"不通过", "待填写", "已说明"}

@@ -19,7 +19,7 @@ from xxgk.samples import table_values
 import libreoffice as lo
 from template_support import build, load, names
 
-pytestmark = pytest.mark.libreoffice
+pytestmark = [pytest.mark.libreoffice, pytest.mark.heavy(20)]
 
 
 def _random_inputs(fmt, rng: random.Random) -> dict:
