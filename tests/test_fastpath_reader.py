@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from reader_fixtures import (build_template, edit_with_openpyxl, has_soffice, resave_with_openpyxl, rewrite_member,
+from reader_fixtures import (build_template, edit_with_openpyxl, resave_with_openpyxl, rewrite_member,
                              sample_values, soffice_convert, write_contract_workbook)
 from xxgk.errors import ReadError
 from xxgk.formats import get_format
@@ -104,12 +104,10 @@ def corpus(tmp_path_factory) -> dict[str, list[Path]]:
 
 
 @pytest.fixture(scope="module")
-def saved_by_libreoffice(corpus, tmp_path_factory) -> list[Path]:
-    if not has_soffice():
-        pytest.skip("LibreOffice (soffice) is not installed: apt-get install -y libreoffice-calc")
+def saved_by_libreoffice(corpus, tmp_path_factory, libreoffice) -> list[Path]:
     out = tmp_path_factory.mktemp("lo-out")
     sources = [p for p in corpus["plain"] if p.name in ("valid_1.xlsx", "valid_2019.xlsx", "faulty.xlsx", "explained.xlsx")]
-    return soffice_convert(sources, out, tmp_path_factory.mktemp("lo-profile"))
+    return soffice_convert(sources, out, libreoffice.profile)  # the worker's profile: started once already
 
 
 def careful(path: Path):

@@ -75,8 +75,12 @@ def _import(case, folder):
 
 
 def test_import_refuses_in_chinese_or_writes_a_clean_workbook(reports, tmp_path):
-    before = snapshot(c.path for c in reports)
-    done = [_import(case, tmp_path) for case in reports]
+    """Every report but the hostile titles' .docx and .txt after the first (their .html is imported, and
+    test_audit_judges_every_report reads each of them): a written workbook costs ~0.5 s."""
+    judged_only = {c.path for c in reports if c.variant == "hostile_title"} - {c.path for c in marked_sample(reports)}
+    cases = [c for c in reports if c.path not in judged_only]
+    before = snapshot(c.path for c in cases)
+    done = [_import(case, tmp_path) for case in cases]
     assert not changed(before)
     for case, target, run, crashed in done:
         assert not crashed and "Traceback" not in run.output, f"{case.path.name}: {run.exception!r} {run.output}"

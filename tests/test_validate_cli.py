@@ -1,4 +1,5 @@
-"""`xxgk validate` end to end: exit codes, JSON, explained warnings, --previous, --mark."""
+"""`xxgk validate` end to end: exit codes, JSON, explained warnings, --previous, --mark (the first test
+through `python -m xxgk`, the others through the same command line in this process)."""
 from __future__ import annotations
 
 import hashlib
@@ -8,7 +9,9 @@ import sys
 from pathlib import Path
 
 import openpyxl
+from click.testing import CliRunner
 
+from xxgk.cli import main
 from xxgk.formats import get_format
 from xxgk.rules import live_checks_for, load_rules
 from xxgk.samples import agency_values, fill_totals
@@ -21,9 +24,18 @@ FMT = get_format("2021")
 RULES = load_rules()
 
 
-def run(*args, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "xxgk", "validate", *map(str, args)], capture_output=True, text=True,
-                          env=env)
+def run_process(*args) -> subprocess.CompletedProcess:
+    """The installed entry point, in a process of its own (~1 s of CPU before it reads a file)."""
+    return subprocess.run([sys.executable, "-m", "xxgk", "validate", *map(str, args)], capture_output=True, text=True)
+
+
+def run(*args) -> subprocess.CompletedProcess:
+    """The same command line in this process (set up for its mode by the ``mode`` fixture, where a test
+    takes it); an exception that escapes it fails the test."""
+    result = CliRunner().invoke(main, ["validate", *map(str, args)])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
 
 
 def workbook(path: Path, **changes) -> Path:
@@ -45,14 +57,14 @@ def explain(path: Path, instance_id: str, text: str) -> None:
 
 
 def test_clean_workbook_exits_zero(tmp_path):
-    result = run(workbook(tmp_path / "a.xlsx"))
+    result = run_process(workbook(tmp_path / "a.xlsx"))
     assert result.returncode == 0, result.stdout
     assert "通过" in result.stdout
 
 
 def test_errors_exit_one_with_cells_in_json(tmp_path, mode):
     path = workbook(tmp_path / "a.xlsx", **{"t3.carry_next.natural": 999})
-    result = run(path, "--json", env=mode.env())
+    result = run(path, "--json")  # the mode fixture has set this process up
     assert result.returncode == 1
     (report,) = json.loads(result.stdout)
     assert report["status"] == "有错误"
@@ -62,9 +74,9 @@ def test_errors_exit_one_with_cells_in_json(tmp_path, mode):
 
 def test_explained_warning_is_reported_as_explained(tmp_path, mode):
     path = workbook(tmp_path / "a.xlsx", **{"t2.fee.amount": 250000.0})
-    assert json.loads(run(path, "--json", env=mode.env()).stdout)[0]["status"] == "有警告"
+    assert json.loads(run(path, "--json").stdout)[0]["status"] == "有警告"
     explain(path, "二-万元", "本单位代收全区土地出让相关费用，数额属实。")
-    result = run(path, "--json", env=mode.env())
+    result = run(path, "--json")
     (report,) = json.loads(result.stdout)
     assert result.returncode == 0
     assert (report["status"], report["warnings"], report["explained"]) == ("已说明", 0, 1)

@@ -21,29 +21,34 @@ TABLE_SHEETS = ("表二", "表三", "表四")
 OTHER_SHEETS = ("校验结果", "填报说明")
 
 
-def _openpyxl_insert(data: bytes, sheet: str, at: int, count: int, columns: bool, move_names: bool) -> bytes:
-    """Insert rows (or columns) with openpyxl; optionally move the defined names as Excel does."""
+def _openpyxl_insert(data: bytes, sheet: str, at: int, count: int, columns: bool) -> tuple[bytes, bytes]:
+    """Insert rows (or columns) with openpyxl: (names left where they were, names moved as Excel does).
+
+    One load for both saves: openpyxl takes ~0.2 s to load the template and ~0.25 s to save it.
+    """
     import openpyxl
     from openpyxl.utils import column_index_from_string, get_column_letter
 
     book = openpyxl.load_workbook(io.BytesIO(data))
     worksheet = book[sheet]
     (worksheet.insert_cols if columns else worksheet.insert_rows)(at, count)
-    if move_names:
-        def shift(match: re.Match) -> str:
-            col, row = match.group(1), int(match.group(2))
-            if columns and column_index_from_string(col) >= at:
-                col = get_column_letter(column_index_from_string(col) + count)
-            elif not columns and row >= at:
-                row += count
-            return f"${col}${row}"
+    stale = io.BytesIO()
+    book.save(stale)
 
-        for name in book.defined_names.values():
-            if name.attr_text.startswith(f"'{sheet}'!") or name.attr_text.startswith(f"{sheet}!"):
-                name.attr_text = re.sub(r"\$([A-Z]+)\$(\d+)", shift, name.attr_text)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    def shift(match: re.Match) -> str:
+        col, row = match.group(1), int(match.group(2))
+        if columns and column_index_from_string(col) >= at:
+            col = get_column_letter(column_index_from_string(col) + count)
+        elif not columns and row >= at:
+            row += count
+        return f"${col}${row}"
+
+    for name in book.defined_names.values():
+        if name.attr_text.startswith(f"'{sheet}'!") or name.attr_text.startswith(f"{sheet}!"):
+            name.attr_text = re.sub(r"\$([A-Z]+)\$(\d+)", shift, name.attr_text)
+    moved = io.BytesIO()
+    book.save(moved)
+    return stale.getvalue(), moved.getvalue()
 
 
 def inserted(folder: Path, format_id: str) -> list[Case]:
@@ -55,10 +60,10 @@ def inserted(folder: Path, format_id: str) -> list[Case]:
         row = int(re.search(r"\d+", ref).group(0))
         columns = i % 2 == 1
         at = (ord(ref[0]) - 64) if columns else row
+        versions = dict(zip((False, True), _openpyxl_insert(data, sheet, at, rng.randint(1, 3), columns)))
         for moved in (True, False):
-            changed = _openpyxl_insert(data, sheet, at, rng.randint(1, 3), columns, moved)
             what = "列" if columns else "行"
-            path = write(folder, f"插入{what}_{'移名' if moved else '不移名'}_{format_id}_{i}.xlsx", changed)
+            path = write(folder, f"插入{what}_{'移名' if moved else '不移名'}_{format_id}_{i}.xlsx", versions[moved])
             cases.append(Case(path, "tampered", f"{'columns' if columns else 'rows'}_inserted"
                               + ("" if moved else "_names_stale"), CLEAN if moved else READ))
     return cases
