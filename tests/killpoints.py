@@ -1,9 +1,9 @@
 """Stopping a real ``xxgk`` run at a chosen moment and SIGKILLing it there, without guessing a time.
 
-Run as a script, this module is the command line (``xxgk.cli.main``) with four standard-library calls
-watched in every process of the run (the parent, forked workers and children inherit the watch):
-``open``/``io.open`` and ``os.open`` (which files are opened, and whether for writing) and
-``os.replace``/``os.rename``. Every opening for writing and every rename that touches the output's
+Run as a script, this module is the command line (``xxgk.cli.main``) with a few standard-library calls
+watched in every process of the run (forked workers and children inherit the watch): ``open`` (as
+builtin and as ``io.open``) and ``os.open``, which tell what is opened and whether for writing, and
+``os.replace`` and ``os.rename``. Every opening for writing and every rename that touches the output's
 folder is appended to a log. At the chosen moment the process writes ``@@paused <moment> <path>`` to
 its stdout and blocks until it is killed:
 
