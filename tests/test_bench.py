@@ -10,11 +10,11 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from xxgk.bench import spreadsheet
-from xxgk.bench.corpus import make_corpus
 from xxgk.bench.targets import verdicts
 from xxgk.readers import read_workbook
 from xxgk.rules import load_rules
@@ -25,53 +25,59 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    # 3 bases: one re-saved by openpyxl, one with errors, one saved by LibreOffice, as in a large corpus
-    return make_corpus(tmp_path_factory.mktemp("bench") / "files", 45, bases=3)
-
-
-def test_corpus_files_are_distinct_agencies_with_some_errors(corpus):
-    ruleset = load_rules()
-    forms = [read_workbook(path) for path in corpus.files]
-    assert len(forms) == 45 and corpus.bases == 3
-    assert len({f.values["cover.agency"] for f in forms}) == 45
-    assert len({f.values["cover.credit_code"] for f in forms}) == 45
-    assert all(len(f.values["cover.credit_code"]) == 18 for f in forms)
-    failing = sum(bool(ruleset.validate(f).errors) for f in forms)
-    assert failing == corpus.faulty > 0
-
-
-def test_copies_saved_by_a_spreadsheet_application_differ_in_their_checks_sheet(corpus):
-    """As every agency's Excel-saved file does: its 校验结果 messages quote its own name and figures."""
-    if not spreadsheet.available():
-        pytest.skip("LibreOffice (soffice) is not installed: the corpus keeps the template's own files")
-    assert corpus.app_saved_bases == corpus.bases - 1  # all but the openpyxl re-save
-    biggest = []
-    for path in corpus.files:
-        with zipfile.ZipFile(path) as archive:
-            sheets = [i for i in archive.infolist() if i.filename.startswith("xl/worksheets/")]
-            biggest.append(max(sheets, key=lambda info: info.file_size).CRC)
-    assert len(set(biggest)) >= len(corpus.files) - corpus.uncached
-
-
-def test_corpus_has_workbooks_without_cached_formula_values(corpus):
-    uncached = 0
-    for path in corpus.files:
-        with zipfile.ZipFile(path) as archive:
-            sheet = archive.read("xl/worksheets/sheet3.xml")
-        uncached += b"</f><v></v>" in sheet or b"</f></c>" in sheet
-    assert uncached == corpus.uncached > 0
-
-
-def test_quick_benchmark_runs_and_writes_its_figures(tmp_path):
-    out = tmp_path / "bench.json"
+def bench(tmp_path_factory):
+    """``bench.py --quick`` run once, its corpus kept (``--workdir``): the tests below look at the corpus
+    it built and timed (60 workbooks from 8 bases, 7 of them re-saved by LibreOffice) and at its figures."""
+    work = tmp_path_factory.mktemp("bench")
+    out = work / "bench.json"
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     # the naive openpyxl baseline costs ~0.5 s a file whatever N is: 4 files give its rate
     command = [sys.executable, str(REPO / "scripts" / "bench.py"), "--quick", "--windows-like", "--baseline-n", "4",
-               "--json", str(out)]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
+               "--json", str(out), "--workdir", str(work / "work")]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env, cwd=work)
     assert done.returncode == 0, done.stderr[-3000:]
     figures = json.loads(out.read_text(encoding="utf-8"))
+    corpus = {key: value for key, value in figures["corpus"].items() if key != "files"}
+    files = sorted((work / "work" / "报送").glob("*.xlsx"))
+    assert len(files) == figures["corpus"]["files"]
+    return SimpleNamespace(done=done, figures=figures, files=files, **corpus)
+
+
+def test_corpus_files_are_distinct_agencies_with_some_errors(bench):
+    ruleset = load_rules()
+    forms = [read_workbook(path) for path in bench.files]
+    assert len(forms) == bench.figures["n"] == 60 and bench.bases == 8
+    assert len({f.values["cover.agency"] for f in forms}) == 60
+    assert len({f.values["cover.credit_code"] for f in forms}) == 60
+    assert all(len(f.values["cover.credit_code"]) == 18 for f in forms)
+    failing = sum(bool(ruleset.validate(f).errors) for f in forms)
+    assert failing == bench.faulty > 0
+
+
+def test_copies_saved_by_a_spreadsheet_application_differ_in_their_checks_sheet(bench):
+    """As every agency's Excel-saved file does: its 校验结果 messages quote its own name and figures."""
+    if not spreadsheet.available():
+        pytest.skip("LibreOffice (soffice) is not installed: the corpus keeps the template's own files")
+    assert bench.app_saved_bases == bench.bases - 1  # all but the openpyxl re-save
+    biggest = []
+    for path in bench.files:
+        with zipfile.ZipFile(path) as archive:
+            sheets = [i for i in archive.infolist() if i.filename.startswith("xl/worksheets/")]
+            biggest.append(max(sheets, key=lambda info: info.file_size).CRC)
+    assert len(set(biggest)) >= len(bench.files) - bench.no_cached_values
+
+
+def test_corpus_has_workbooks_without_cached_formula_values(bench):
+    uncached = 0
+    for path in bench.files:
+        with zipfile.ZipFile(path) as archive:
+            sheet = archive.read("xl/worksheets/sheet3.xml")
+        uncached += b"</f><v></v>" in sheet or b"</f></c>" in sheet
+    assert uncached == bench.no_cached_values > 0
+
+
+def test_quick_benchmark_runs_and_writes_its_figures(bench):
+    done, figures = bench.done, bench.figures
     for name in ("validate", "consolidate", "validate_windows", "consolidate_windows"):
         counts = figures["results"][name]["counts"]  # how each run read its files, told by the run itself
         assert counts["pipeline:fast"] == 1 and counts["reader:fast"] + counts.get("reader:fallback", 0) >= 60

@@ -1,6 +1,6 @@
 """`xxgk validate --json` and `xxgk consolidate` give the same results in every mode (tests/modes.py).
 
-One corpus of more than a hundred agency files (the bench's own corpus code:
+One corpus of 56 agency files (the bench's own corpus code:
 copies of a few bases, some with a clerk's errors, one re-saved by openpyxl
 without cached values) plus an unreadable file, run through both commands in
 each mode as a person runs them. Enough files that worker processes start
@@ -25,7 +25,7 @@ from xxgk import speed
 from xxgk.bench.corpus import make_corpus
 from xxgk.parallel import JOBS_VARIABLE, MIN_PARALLEL
 
-FILES = 2 * MIN_PARALLEL + 8  # each of two workers gets chunks
+FILES = MIN_PARALLEL + 8  # enough that two workers start (parallel.jobs_wanted); more only costs time
 BROKEN = "99999_坏文件.xlsx"
 
 

@@ -3,8 +3,8 @@
 Workbooks are built by the project's template builder with the live checks of
 rules.yaml, recalculated by LibreOffice headless, and the 校验结果 sheet's
 statuses (as LibreOffice computes them, exported as CSV: half the cost of a
-re-saved .xlsx read back with openpyxl) compared with `RuleSet.validate` on the
-same file.
+re-saved .xlsx read back with openpyxl; both tests' workbooks in one soffice call)
+compared with `RuleSet.validate` on the same file.
 """
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
 
-import openpyxl
 import pytest
 
 import test_rules_each as each
@@ -27,6 +26,8 @@ pytestmark = pytest.mark.heavy(85)  # CPU seconds, about: started first (tests/c
 
 RULES = load_rules()
 FAILING = {"不通过", "待填写", "已说明"}
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 # rules a workbook can check by itself: not the cross-year or summary ones, nor the credit code's check character
 LIVE_RULES = [s for s in RULES.specs if any(compilable(i) for fid in s.formats for i in RULES.instances(fid)
                                             if i.spec is s)]
@@ -37,28 +38,41 @@ def test_live_rules_are_all_but_those_needing_other_data_or_python():
     assert {s.id for s in RULES.specs} - {s.id for s in LIVE_RULES} == NOT_LIVE
 
 
-def checks_rows(book) -> tuple[str, range]:
-    """The 校验结果 sheet and the rows of its checks (the xxgk_checks range), from an openpyxl workbook."""
-    sheet_name, ref = next(iter(book.defined_names[CHECKS_NAME].destinations))
-    first, last = (int("".join(filter(str.isdigit, part))) for part in ref.split(":"))
-    return sheet_name, range(first, last + 1)
-
-
-def check_ids(book) -> list[str]:
-    """Instance ids in row order (the order of the status names xxgk_chk_1 …)."""
-    sheet_name, rows = checks_rows(book)
-    return [book[sheet_name].cell(r, COL["编号"] + 1).value for r in rows]
+def excel_checks(source: Path, sheets: dict[str, list[list[str]]]) -> list[tuple[str, str]]:
+    """(instance id, status) of every row of the xxgk_checks range, in row order, as LibreOffice computed
+    the 校验结果 sheet of ``source``; the n-th row's status cell is named xxgk_chk_n."""
+    sheet_name, (first, last) = checks_range(source)
+    table = sheets[sheet_name]
+    return [(table[r - 1][COL["编号"]], table[r - 1][COL["状态"]]) for r in range(first, last + 1)]
 
 
 def excel_statuses(source: Path, sheets: dict[str, list[list[str]]]) -> dict[str, str]:
     """instance id -> status, as LibreOffice computed the 校验结果 sheet of ``source``."""
-    with zipfile.ZipFile(source) as archive:  # the xxgk_checks range, straight from workbook.xml
-        root = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    text = next(e.text for e in root.iter() if e.tag.endswith("definedName") and e.get("name") == CHECKS_NAME)
+    return dict(excel_checks(source, sheets))
+
+
+def checks_range(source: Path) -> tuple[str, tuple[int, int]]:
+    """The xxgk_checks range (sheet name, first and last row), straight from workbook.xml."""
+    text = package(source)["names"][CHECKS_NAME]
     sheet_name, _, area = text.rpartition("!")
     first, last = (int("".join(filter(str.isdigit, part))) for part in area.split(":"))
-    table = sheets[sheet_name.strip("'")]
-    return {table[r - 1][COL["编号"]]: table[r - 1][COL["状态"]] for r in range(first, last + 1)}
+    return sheet_name.strip("'"), (first, last)
+
+
+def package(source: Path) -> dict:
+    """Defined names and each sheet's conditional formats ([(cells, formulas)]), read from the package XML
+    with the standard library (openpyxl would load every cell of every sheet to give the same)."""
+    with zipfile.ZipFile(source) as archive:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        targets = {rel.get("Id"): rel.get("Target") for rel in rels}
+        names = {e.get("name"): e.text for e in workbook.iter(f"{MAIN}definedName") if e.get("localSheetId") is None}
+        formats = {}
+        for sheet in workbook.iter(f"{MAIN}sheet"):
+            part = ElementTree.fromstring(archive.read("xl/" + targets[sheet.get(f"{RELS}id")].lstrip("/")))
+            formats[sheet.get("name")] = [(set(cf.get("sqref").split()), [f.text for f in cf.iter(f"{MAIN}formula")])
+                                          for cf in part.iter(f"{MAIN}conditionalFormatting")]
+    return {"names": names, "formats": formats}
 
 
 def build(folder: Path, name: str, fid: str, values: dict, literal_totals: bool) -> Path:
@@ -79,30 +93,44 @@ def excel_failing(statuses: dict[str, str]) -> set[str]:
 # ------------------------------------------------------------------ one fault per rule
 
 
-def test_one_fault_per_rule_shows_in_checks_sheet(tmp_path, libreoffice, artifacts_dir):
+def one_fault_per_rule(folder: Path) -> list[tuple[str, str, Path, set[str]]]:
+    """(rule, format, workbook, the instances that must fail) for every live rule in every format."""
     cases = []
     for spec in LIVE_RULES:
         for fid in spec.formats:
             values = each.base(fid)
             expected = each.BREAKERS[spec.id](values, {}, {}, fid)
-            path = build(tmp_path, f"{len(cases):02d}_{fid}", fid, values, literal_totals=True)
+            path = build(folder, f"{len(cases):02d}_{fid}", fid, values, literal_totals=True)
             cases.append((spec.id, fid, path, expected))
-    computed = libreoffice.sheet_texts([c[2] for c in cases], tmp_path / "recalc")
-    for (rule_id, fid, path, expected), sheets in zip(cases, computed):
-        statuses = excel_statuses(path, sheets)
-        assert excel_failing(statuses) == expected, (rule_id, fid)
+    return cases
+
+
+@pytest.fixture(scope="module")
+def workbooks(tmp_path_factory, libreoffice):
+    """Both tests' workbooks, computed by LibreOffice in one soffice call (its start-up costs ~1.7 s)."""
+    folder = tmp_path_factory.mktemp("rules-excel")
+    cases, randoms = one_fault_per_rule(folder), random_workbooks(folder)
+    paths = [path for _rule, _fid, path, _expected in cases] + randoms
+    return cases, randoms, dict(zip(paths, libreoffice.sheet_texts(paths, folder / "computed")))
+
+
+def test_one_fault_per_rule_shows_in_checks_sheet(workbooks, tmp_path, libreoffice, artifacts_dir):
+    cases, _randoms, computed = workbooks
+    for rule_id, fid, path, expected in cases:
+        checks_in_rows = excel_checks(path, computed[path])
+        assert excel_failing(dict(checks_in_rows)) == expected, (rule_id, fid)
         assert python_failing(path) == expected, (rule_id, fid)
-        _assert_conditional_format_on(path, expected)
+        _assert_conditional_format_on(path, checks_in_rows, expected)
     pdf = libreoffice.to_pdf([cases[0][2]], tmp_path / "pdf")[0]
     pngs = libreoffice.to_png(pdf, artifacts_dir / "faulty_balance", dpi=70)
     assert pngs
 
 
-def _assert_conditional_format_on(path: Path, instances: set[str]) -> None:
+def _assert_conditional_format_on(path: Path, checks_in_rows: list[tuple[str, str]], instances: set[str]) -> None:
     """Each faulty cell carries a conditional format tied to its instance's status cell."""
-    book = openpyxl.load_workbook(path)
-    index = {instance: i for i, instance in enumerate(check_ids(book), start=1)}
-    names = {name: next(iter(d.destinations)) for name, d in book.defined_names.items()}
+    found = package(path)
+    index = {instance: i for i, (instance, _status) in enumerate(checks_in_rows, start=1)}
+    names = {name: text.rpartition("!") for name, text in found["names"].items()}
     form = read_workbook(path)
     fmt = get_format(form.format_id)
     checks = {c.instance_id: c for c in live_checks_for(fmt, RULES)}
@@ -110,11 +138,11 @@ def _assert_conditional_format_on(path: Path, instances: set[str]) -> None:
         check = checks[instance]
         status = f"xxgk_chk_{index[instance]}"
         for key in check.cells:
-            sheet_name, coordinate = names[fmt.cells[key].name if key in fmt.cells else fmt.cover_fields[key].name]
+            sheet_name, _, coordinate = names[fmt.cells[key].name if key in fmt.cells else fmt.cover_fields[key].name]
             cell = coordinate.replace("$", "")
-            formats = book[sheet_name].conditional_formatting
-            assert any(cell in str(cf.sqref).split() and any(status in f for r in cf.rules for f in r.formula)
-                       for cf in formats), (instance, key)
+            formats = found["formats"][sheet_name.strip("'")]
+            assert any(cell in cells and any(status in f for f in formulas) for cells, formulas in formats), (
+                instance, key)
 
 
 # ------------------------------------------------------------------ 50 random workbooks
@@ -149,7 +177,7 @@ def _mutations(rng: random.Random, fid: str, values: dict) -> bool:
     return literal
 
 
-def test_python_and_excel_agree_on_random_workbooks(tmp_path, libreoffice):
+def random_workbooks(folder: Path) -> list[Path]:
     rng = random.Random(20261121)
     paths = []
     for n in range(50):
@@ -159,15 +187,19 @@ def test_python_and_excel_agree_on_random_workbooks(tmp_path, libreoffice):
         if not literal:
             values = {k: v for k, v in values.items() if not get_format(fid).cells.get(k) or
                       not get_format(fid).cells[k].is_total}
-        paths.append(build(tmp_path, f"random_{n:02d}", fid, values, literal_totals=literal))
-    computed = libreoffice.sheet_texts(paths, tmp_path / "recalc")
+        paths.append(build(folder, f"random_{n:02d}", fid, values, literal_totals=literal))
+    return paths
+
+
+def test_python_and_excel_agree_on_random_workbooks(workbooks):
+    _cases, paths, computed = workbooks
     disagreements, faulty = [], 0
-    for path, sheets in zip(paths, computed):
-        statuses = excel_statuses(path, sheets)
+    for path in paths:
+        statuses = excel_statuses(path, computed[path])
         in_python = python_failing(path) & set(statuses)
         in_excel = excel_failing(statuses)
         faulty += bool(in_python)
         if in_python != in_excel:
             disagreements.append((path.name, sorted(in_python ^ in_excel)))
-    assert not disagreements
+    assert len(paths) == 50 and not disagreements
     assert 20 <= faulty <= 48, "the corpus should mix valid and faulty workbooks"

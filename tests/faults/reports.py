@@ -7,11 +7,12 @@ import re
 import tempfile
 import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from xxgk.model import FormData
 
 from . import costly
-from .base import ANY, READ, REFUSE, Case, good_bytes, members, rng_for, values_for, write, zip_members
+from .base import ANY, READ, REFUSE, Case, edit, good_bytes, members, rng_for, values_for, write, zip_members
 from .hostile import LAUGHS, XXE, lie_about_size
 from .hostiletext import CONTROL, FORMULA_LIKE, LONG, MARKUP
 
@@ -27,6 +28,22 @@ def docx_bytes(format_id: str, agency: str) -> bytes:
         target = Path(scratch) / "r.docx"
         export_docx(FormData("报告", format_id, values_for(format_id, agency)), target)
         return target.read_bytes()
+
+
+PLACEHOLDER = "区占位局人民政府"
+
+
+def renamed_docx(data: bytes, agency: str) -> bytes:
+    """A report exported for PLACEHOLDER with the agency's name in its place: the same members as
+    ``docx_bytes("2021", agency)`` (docx export costs ~0.7 s a report)."""
+
+    def change(parts: dict[str, bytes]) -> None:
+        assert PLACEHOLDER.encode() in parts["word/document.xml"]
+        for name, xml in parts.items():
+            if name.endswith(".xml"):
+                parts[name] = xml.replace(PLACEHOLDER.encode(), escape(agency).encode("utf-8"))
+
+    return edit(data, change)
 
 
 def html_bytes(format_id: str, agency: str) -> bytes:
@@ -128,9 +145,10 @@ def texts(folder: Path, docx: bytes) -> list[Case]:
     """Readable reports whose title carries hostile agency names, control characters, 10,000 characters."""
     cases = []
     plain = text_of_docx(docx)
+    titled = docx_bytes("2021", PLACEHOLDER)
     for i, agency in enumerate((*FORMULA_LIKE, *MARKUP, CONTROL, LONG)):
         # python-docx refuses control characters outright; the .html and .txt keep them
-        hostile_docx = docx_bytes("2021", re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", agency) + "人民政府")
+        hostile_docx = renamed_docx(titled, re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", agency) + "人民政府")
         cases.append(Case(write(folder, f"标题_{i:02d}.docx", hostile_docx), "report", "hostile_title", ANY))
         cases.append(Case(write(folder, f"标题_{i:02d}.html", html_bytes("2021", agency + "人民政府")),
                           "report", "hostile_title", ANY))
