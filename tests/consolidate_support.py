@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from xxgk.demo import DISTRICT, SampleFile, write_roster, write_sample_folder
 from xxgk.formats import get_format
@@ -43,20 +44,36 @@ def build(path: Path, agency: str, seed: int, year: int = YEAR, format_id: str =
 
 
 def named_values(path: Path) -> dict[str, object]:
-    """Defined name -> cached value, read with openpyxl (data_only): what Excel would show."""
+    """Defined name -> cached value, read with openpyxl (data_only): what Excel would show.
+
+    openpyxl's read-only mode, each sheet read once up to its last named cell: a third cheaper than a
+    full load, and the same values (a name pointing at a missing sheet raises KeyError as before).
+    """
     with open(path, "rb") as stream:  # a stream: openpyxl refuses names without .xlsx (附件1)
-        workbook = openpyxl.load_workbook(stream, data_only=True)
-    found = {}
+        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+        try:
+            return _named_cells(workbook)
+        finally:
+            workbook.close()
+
+
+def _named_cells(workbook) -> dict[str, object]:
+    wanted: dict[str, dict[tuple[int, int], str]] = {}
     for name, definition in workbook.defined_names.items():
-        if not name.startswith(NAME_PREFIX):
-            continue
         destinations = list(definition.destinations)
-        if len(destinations) != 1:
-            continue
-        sheet, ref = destinations[0]
-        if ":" not in ref:
-            found[name] = workbook[sheet][ref.replace("$", "")].value
-    return found
+        if name.startswith(NAME_PREFIX) and len(destinations) == 1 and ":" not in destinations[0][1]:
+            sheet, ref = destinations[0]
+            column, row = coordinate_from_string(ref.replace("$", ""))
+            wanted.setdefault(sheet, {})[(row, column_index_from_string(column))] = name
+    found = {}
+    for sheet, cells in wanted.items():
+        for row in workbook[sheet].iter_rows(max_row=max(row for row, _ in cells)):
+            for cell in row:  # an empty cell has no row or column
+                name = cells.get((getattr(cell, "row", None), getattr(cell, "column", None)))
+                if name is not None:
+                    found[name] = cell.value
+        found.update({name: None for name in cells.values() if name not in found})
+    return {name: found[name] for sheet in wanted.values() for name in sheet.values()}
 
 
 def table_names(values: dict) -> dict[str, object]:
