@@ -135,6 +135,25 @@ def test_template_does_not_overwrite_a_filled_workbook_without_force(tmp_path):
 # ------------------------------------------------------------------------------------------ item 14
 
 
+def test_a_summary_replaces_only_an_earlier_summary_or_an_empty_file_without_force(three, tmp_path):
+    last_year = workbook(tmp_path, "上年_甲局.xlsx", "甲局", 7)  # -o mistyped: a workbook that is no input
+    notes = tmp_path / "笔记.xlsx"
+    notes.write_bytes(b"a colleague's file, not a workbook")
+    before, inputs = snapshot([last_year, notes]), snapshot(list(three.iterdir()))
+    for output in (last_year, notes):
+        run = xxgk("consolidate", three, "-o", output)
+        no_trace(run)
+        assert run.code == 2 and "--force" in run.stderr and output.name in run.stderr, run.text
+    assert not changed(before)
+    summary, empty = tmp_path / "汇总.xlsx", tmp_path / "新建.xlsx"
+    empty.write_bytes(b"")
+    for output in (summary, summary, empty):  # the second run replaces the first run's summary
+        assert xxgk("consolidate", three, "-o", output).code == 0
+    assert empty.stat().st_size > 0
+    assert xxgk("consolidate", three, "-o", notes, "--force").code == 0 and changed(before)
+    assert not changed(inputs)
+
+
 def _command(*args) -> list[str]:
     return [sys.executable, "-m", "xxgk", *map(str, args)]
 

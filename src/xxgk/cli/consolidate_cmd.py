@@ -45,9 +45,10 @@ REFRESH_SECONDS = 0.1
 @click.option("--due", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="退回通知中的重新报送期限；默认为 7 天后。")
 @click.option("--careful", is_flag=True, help=CAREFUL_HELP)
+@click.option("--force", is_flag=True, help="-o 已存在且不是本工具生成的汇总表时也覆盖（输入文件永远不会被覆盖）。")
 @friendly_errors
 def command(inputs, output, year, roster, previous, exclude_invalid, rules_file, district, csv_path, feedback,
-            due, careful) -> None:
+            due, careful, force) -> None:
     """汇总各单位报送的工作簿，生成同样格式的区汇总表。
 
     \b
@@ -57,7 +58,8 @@ def command(inputs, output, year, roster, previous, exclude_invalid, rules_file,
     隐藏文件和 ~$ 开头的 Office 锁文件不计。命令行上直接给出的文件一律处理。
     断开或循环的链接、管道等不是普通文件的项列为“无法读取”。本工具的输出按内容认出：
     标记副本列为“标记副本（未计入）”；汇总表代表其各单位（市汇总），其单位都已另行报送时
-    列为“汇总表（未计入）”。-o 是（或链接到）输入文件时拒绝执行（上次的汇总表可以替换）。
+    列为“汇总表（未计入）”。-o 是（或链接到）输入文件时拒绝执行；-o 已存在时只替换本工具
+    生成的汇总表（或空文件），其他文件不覆盖，除非加 --force。
 
     \b
     汇总表含：封面和表二至表四（各单位之和）、图表、报送情况（每个文件一行）、
@@ -94,7 +96,7 @@ def command(inputs, output, year, roster, previous, exclude_invalid, rules_file,
 
         result = consolidate(inputs, output, year=year, roster=roster, previous=previous,
                              exclude_invalid=exclude_invalid, ruleset=ruleset, district=district,
-                             progress=advance, csv=csv_path, careful=careful)
+                             progress=advance, csv=csv_path, careful=careful, force=force)
     print_result(result)
     print_notices(result.notices)
     if feedback is not None:

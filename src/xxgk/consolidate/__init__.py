@@ -33,7 +33,8 @@ from .policy import apply_policy, common_year, missing_agencies
 from .previous import PreviousIndex, load_previous
 from .compare import compare
 from .rollup import expand_summaries, note_cross_district
-from .outputs import check_extra_output, hard_links, refuse_input_as_output, resolved as _resolved, write_detail_csv
+from .outputs import (check_extra_output, hard_links, refuse_input_as_output, refuse_replacing_other_file,
+                      resolved as _resolved, write_detail_csv)
 from .result import MARKED_COPY, STATUSES, UNREADABLE, ConsolidationResult, Entry, MissingAgency
 from .sums import number, sum_values
 
@@ -47,11 +48,12 @@ __all__ = ["consolidate", "ConsolidationResult", "Entry", "MissingAgency", "STAT
 def consolidate(inputs: Sequence[Path], output: Path, *, year: int | None = None, roster: Path | None = None,
                 previous: Path | None = None, exclude_invalid: bool = False, ruleset: RuleSet | None = None,
                 district: str | None = None, progress: Progress | None = None,
-                csv: Path | None = None, careful: bool | None = None) -> ConsolidationResult:
+                csv: Path | None = None, careful: bool | None = None, force: bool = False) -> ConsolidationResult:
     """Consolidate the workbooks under ``inputs`` (files and folders) into ``output`` (.xlsx).
 
     ``csv``: also write the included agencies' figures there as one long table (``xxgk.tidy``).
     ``careful`` turns the speed layer off for this run (as ``XXGK_CAREFUL=1`` does).
+    ``force`` lets ``output`` replace an existing file that is not one of our summaries (never an input).
 
     Raises XxgkError (a Chinese sentence) when there is nothing to consolidate or an
     argument cannot be used; a file that cannot be read is an Entry, never an exception.
@@ -66,6 +68,7 @@ def consolidate(inputs: Sequence[Path], output: Path, *, year: int | None = None
     remove_stale_temp_folders()  # left by a run killed before it could clean up
     ruleset = ruleset or load_rules()
     found = _discover(inputs, output, extra_outputs)
+    refuse_replacing_other_file(output, force)
     roster_entries = _read_roster(roster) if roster is not None else None
     # last year's figures go to the workers when they need not wait for the year (a summary, or --year)
     early = previous is not None and (year is not None or not Path(previous).is_dir())

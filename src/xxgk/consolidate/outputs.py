@@ -52,6 +52,19 @@ def refuse_input_as_output(output: Path, clashes: list[Path]) -> None:
                      "请用 -o 另选一个不在输入中的文件名。")
 
 
+def refuse_replacing_other_file(output: Path, force: bool) -> None:
+    """An existing file at ``output`` is replaced only when it is an earlier summary of ours (or empty, as a
+    newly created blank file is), unless ``force``: -o mistyped as last year's workbook or a colleague's file
+    must not cost that file."""
+    if force or not os.path.lexists(output):
+        return
+    if output.is_file() and not output.is_symlink() and (output.stat().st_size == 0
+                                                         or workbook_origin(output) == SUMMARY):
+        return
+    raise WriteError(f"{output}：文件已存在，而且不是本工具生成的汇总表，覆盖会丢失其中的内容。"
+                     "请用 -o 另选文件名；确需覆盖请加 --force。")
+
+
 def hard_links(output: Path, files: Sequence[Path]) -> list[Path]:
     """Inputs that are the output under another name (a hard link): rare, so looked for only then."""
     try:
