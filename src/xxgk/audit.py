@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from .catalogue import FindingKind, ReadErrorKind
 from .errors import ReadError, XxgkError
 from .fileio import fitted
 from .formats import Format, get_format
@@ -25,9 +26,8 @@ from .rules import Report, RuleSet, live_checks_for
 from .validate import FileResult, finding_dict, marked_copy_path, result_dict
 
 REPORT_SUFFIXES = (".txt", ".docx", ".html", ".htm", ".pdf")
-MISSING_RULE = "导入-缺失"
-NO_TABLES = "没有找到表二、表三、表四中的任何数字，不像是一份年度报告。"
-UNEXPECTED = "导入时出现意外错误（{kind}），已跳过此文件；请把文件交给维护人员检查。"
+MISSING_RULE = FindingKind.IMPORT_MISSING
+NO_TABLES = ReadErrorKind.NO_TABLES.template
 _SKIPPED_PREFIXES = (".", "~$")  # hidden files and Office lock files
 TARGET_TAIL = len("_9999.xlsx")  # bytes a workbook's name may add to the report's stem
 
@@ -54,7 +54,7 @@ def find_reports(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[A
                        and not p.name.startswith(_SKIPPED_PREFIXES))
         if not found:
             kinds = " ".join(REPORT_SUFFIXES)
-            empty.append(AuditResult(path, error=ReadError(str(path), "empty", f"文件夹中没有报告文件（{kinds}）。")))
+            empty.append(AuditResult(path, error=ReadError(str(path), ReadErrorKind.EMPTY, f"文件夹中没有报告文件（{kinds}）。")))
         files.extend(found)
     return list(dict.fromkeys(files)), empty
 
@@ -64,11 +64,11 @@ def audit_report(path: str | os.PathLike, ruleset: RuleSet, format_id: str | Non
     try:
         imported = import_report(path, format_id=format_id)
     except XxgkError as err:
-        return AuditResult(path, error=err if isinstance(err, ReadError) else ReadError(str(path), "import", str(err)))
+        return AuditResult(path, error=err if isinstance(err, ReadError) else ReadError(str(path), ReadErrorKind.IMPORT, str(err)))
     except Exception as err:  # noqa: BLE001 -- one odd file must not end a batch of hundreds
-        return AuditResult(path, error=ReadError(str(path), "failed", UNEXPECTED.format(kind=type(err).__name__)))
+        return AuditResult(path, error=ReadErrorKind.FAILED.error(path, kind=type(err).__name__))
     if not holds_tables(imported):
-        return AuditResult(path, error=ReadError(str(path), "no_tables", NO_TABLES))
+        return AuditResult(path, error=ReadErrorKind.NO_TABLES.error(path))
     published = published_form(imported, ruleset)
     form = published.form
     form.problems.extend(published.notes)
@@ -108,7 +108,7 @@ def missing_findings(imported: ImportResult, missing: Sequence[str] | None = Non
         row = keys[0] if keys[0] in fmt.cover_fields else keys[0].rsplit(".", 1)[0]  # cover.year; t3.new
         findings.append(Finding(
             rule_id=MISSING_RULE, severity="warning", instance_id=f"{MISSING_RULE}@{row}",
-            message=f"{len(keys)} 格未能从原文导入，请对照原文核实",
+            message=MISSING_RULE.message(count=len(keys)),
             cells=tuple(keys), location=label, actual="未导入"))
     return findings
 

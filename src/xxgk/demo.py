@@ -11,6 +11,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from .catalogue import Status
 from .formats import get_format
 from .samples import AGENCY_NAMES, agency_values, cover_values, preceding_year, with_faults
 
@@ -24,7 +25,7 @@ IMPLAUSIBLE_WAN = 258000.0
 class SampleFile:
     path: Path
     agency: str
-    expected_status: str  # what 报送情况 should say about it
+    expected_status: Status  # what 报送情况 should say about it
 
 
 def write_sample_folder(folder: Path, year: int = DEMO_YEAR, agencies: int = 12,
@@ -38,15 +39,15 @@ def write_sample_folder(folder: Path, year: int = DEMO_YEAR, agencies: int = 12,
     names = [f"{DISTRICT}{name[1:]}" if name.startswith("区") else name for name in AGENCY_NAMES[:agencies]]
     for index, agency in enumerate(names):
         values = agency_values(fmt, agency, year, seed + index)
-        status = "通过"
+        status = Status.PASSED
         if index % 5 == 3:
-            values, status = with_faults(fmt, values, rng), "有错误"
+            values, status = with_faults(fmt, values, rng), Status.ERRORS
         elif index == WARNING_INDEX:
-            values["t2.fee.amount"], status = IMPLAUSIBLE_WAN, "有警告"
+            values["t2.fee.amount"], status = IMPLAUSIBLE_WAN, Status.WARNINGS
         path = folder / f"{index + 1:02d}_{agency}.xlsx"
         build(path, fmt, values=values)
         files.append(SampleFile(path, agency, status))
-    files[0] = SampleFile(files[0].path, files[0].agency, "重复（已被替代）")  # a newer version follows
+    files[0] = SampleFile(files[0].path, files[0].agency, Status.REPLACED)  # a newer version follows
     files += _awkward_files(folder, fmt, names, year, seed, build)
     return files
 
@@ -75,18 +76,18 @@ def _awkward_files(folder: Path, fmt, names: list[str], year: int, seed: int, bu
     values["cover.date"] = f"{year + 1}-01-28"
     path = folder / f"{first}（修改版）.xlsx"
     build(path, fmt, values=values)
-    awkward.append(SampleFile(path, first, "通过"))
+    awkward.append(SampleFile(path, first, Status.PASSED))
     # a report for the wrong year
     agency = "示例区档案馆"
     path = folder / f"{agency}.xlsx"
     build(path, fmt, values=agency_values(fmt, agency, year - 1, seed + 101))
-    awkward.append(SampleFile(path, agency, "年度不符"))
+    awkward.append(SampleFile(path, agency, Status.WRONG_YEAR))
     # the old 2019 form filled in for this year
     agency = "示例区林业局"
     old = get_format("2019")
     path = folder / f"{agency}（旧模板）.xlsx"
     build(path, old, values=agency_values(old, agency, year, seed + 103))
-    awkward.append(SampleFile(path, agency, "格式不符"))
+    awkward.append(SampleFile(path, agency, Status.WRONG_FORMAT))
     # a damaged file: the mail client cut it short
     good = folder / ".tmp_damaged.xlsx"
     build(good, fmt, values=agency_values(fmt, "示例区信访局", year, seed + 102))
@@ -94,7 +95,7 @@ def _awkward_files(folder: Path, fmt, names: list[str], year: int, seed: int, bu
     good.unlink()
     path = folder / "示例区信访局.xlsx"
     path.write_bytes(data[: len(data) // 2])
-    awkward.append(SampleFile(path, "示例区信访局", "无法读取"))
+    awkward.append(SampleFile(path, "示例区信访局", Status.UNREADABLE))
     return awkward
 
 
@@ -117,7 +118,7 @@ def write_last_year(folder: Path, samples: list[SampleFile], year: int = DEMO_YE
     fmt = get_format("2021")
     written = []
     for index, sample in enumerate(samples):
-        if sample.expected_status == "重复（已被替代）":  # the agency's newer workbook stands for it
+        if sample.expected_status == Status.REPLACED:  # the agency's newer workbook stands for it
             continue
         try:
             form = read_workbook(sample.path)

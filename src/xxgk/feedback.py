@@ -18,14 +18,15 @@ from typing import Sequence
 
 from .consolidate.identity import NO_NAME
 from .consolidate.outputs import resolved as _resolved
-from .consolidate.result import (ERRORS, EXCLUDED, UNREADABLE, WARNINGS, WRONG_FORMAT, WRONG_YEAR,
-                                 ConsolidationResult, Entry)
+from .catalogue import Status
+from .consolidate.result import ConsolidationResult, Entry
 from .errors import ReadError, WriteError, XxgkError
 from .fileio import atomic_path
 from .handout import file_names
 from .writers.presentation import LEVELS, level
 
-SENT_BACK = (ERRORS, WARNINGS, UNREADABLE, WRONG_YEAR, WRONG_FORMAT, EXCLUDED)
+SENT_BACK = (Status.ERRORS, Status.WARNINGS, Status.UNREADABLE, Status.WRONG_YEAR, Status.WRONG_FORMAT,
+             Status.EXCLUDED)
 LIST_NAME = "退回清单.xlsx"
 DAYS_TO_RESEND = 7
 MAX_LISTED = 200  # findings spelled out in one notice; the marked copy has them all
@@ -85,7 +86,7 @@ def _mark(item: Returned, target: Path) -> None:
     entry = item.entry
     if entry.district:
         item.remark = f"该单位的数字来自“{entry.district}”的汇总表，原工作簿在该区"
-    elif entry.status not in (ERRORS, WARNINGS, EXCLUDED) or not entry.findings:
+    elif entry.status not in (Status.ERRORS, Status.WARNINGS, Status.EXCLUDED) or not entry.findings:
         return
     else:
         from .writers.marked import write_marked_copy
@@ -111,16 +112,16 @@ def notice_text(result: ConsolidationResult, item: Returned, due: dt.date) -> st
 
 
 def _verdict(entry: Entry) -> str:
-    if entry.status == UNREADABLE:
-        return "无法读取"
-    if entry.status in (WRONG_YEAR, WRONG_FORMAT):
+    if entry.status == Status.UNREADABLE:
+        return Status.UNREADABLE.label
+    if entry.status in (Status.WRONG_YEAR, Status.WRONG_FORMAT):
         return f"{entry.status}，未纳入汇总"
     parts = [f"{entry.errors} 处错误" if entry.errors else "", f"{entry.warnings} 处待核实的警告" if entry.warnings else ""]
     return "经校验发现 " + "、".join(p for p in parts if p)
 
 
 def _problems(entry: Entry) -> list[str]:
-    if entry.form is None or entry.status in (WRONG_YEAR, WRONG_FORMAT):
+    if entry.form is None or entry.status in (Status.WRONG_YEAR, Status.WRONG_FORMAT):
         return [f"    {entry.note or entry.status}。"]
     listed = [f for f in entry.findings if not f.explained]
     lines = []
@@ -135,11 +136,11 @@ def _problems(entry: Entry) -> list[str]:
 
 
 def _advice(entry: Entry, item: Returned) -> list[str]:
-    if entry.status == UNREADABLE:
+    if entry.status == Status.UNREADABLE:
         return ["    请用统一下发的模板（.xlsx）重新填写或另存，确认文件能在 Excel 或 WPS 中正常打开后重新报送。"]
-    if entry.status == WRONG_FORMAT:
+    if entry.status == Status.WRONG_FORMAT:
         return ["    请把数字转填到统一下发的最新模板中重新报送。"]
-    if entry.status == WRONG_YEAR:
+    if entry.status == Status.WRONG_YEAR:
         return ["    请核对封面的“报告年度”；如报错了年份，改正后重新报送。"]
     advice = []
     if item.marked is not None:

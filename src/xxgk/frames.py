@@ -19,6 +19,7 @@ from typing import Iterable, Iterator, Sequence
 
 import pandas as pd
 
+from .catalogue import ReadErrorKind
 from .errors import ReadError, XxgkError
 from .model import FormData
 from .tidy import COLUMNS, Source, rows
@@ -96,7 +97,7 @@ def _summary_parts(path: Path) -> tuple[FormData, Iterator[list]]:
     member = detail_part(path)
     form, table = summary_parts(path, member) if member is not None else (None, iter(()))
     if not is_summary(form):
-        raise ReadError(str(path), "not_summary", "这不是 xxgk 生成的汇总表（没有“分单位明细”“报送情况”工作表）")
+        raise ReadErrorKind.NOT_SUMMARY.error(path)
     return form, table
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .catalogue import FindingKind
 from .formats import Format, get_format
 from .importer import ImportResult
 from .model import Finding, FormData
@@ -17,7 +18,7 @@ from .rules import RuleSet
 from .rules.derive import derive
 from .rules.pyeval import show
 
-BLANK_TOTAL_RULE = "原文留空"
+BLANK_TOTAL_RULE = FindingKind.BLANK_TOTAL
 
 
 @dataclass
@@ -74,6 +75,6 @@ def _blank_total(cell, fmt: Format, hidden, where: str) -> Finding:
     whose = f"本行{len(parts)}列" if across else f"本列{len(parts)}行"
     return Finding(
         rule_id=BLANK_TOTAL_RULE, severity="error", instance_id=f"{BLANK_TOTAL_RULE}@{cell.key}",
-        message=f"{cell.label}：原文留空，但{whose}之和为 {show(hidden)}，总计不应留空（其他核对按 {show(hidden)} 计）",
+        message=BLANK_TOTAL_RULE.message(label=cell.label, whose=whose, hidden=show(hidden)),
         cells=(cell.key, *cell.total_of), location=cell.label, expected=show(hidden), actual="留空",
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from .catalogue import Status
 from .errors import ReadError, XxgkError
 from .fileio import fitted
 from .model import CellError, FormData, Value
@@ -26,8 +27,8 @@ class FileResult:
     error: XxgkError | None = None
 
     @property
-    def status(self) -> str:
-        return "无法读取" if self.error else self.report.status
+    def status(self) -> Status:
+        return Status.UNREADABLE if self.error else self.report.status
 
 
 def read_form(path: str | Path, *, explanations: bool = True) -> FormData:

@@ -16,6 +16,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.chart import BarChart, Reference
 
+from ..catalogue import Status
 from ..formats import FORMATS, defined_name
 from ..model import FormData
 from ..rules import load_rules
@@ -53,7 +54,7 @@ def main(folder: str, output: str) -> int:
         try:
             form = read_form(path)
         except Exception as err:  # noqa: BLE001 - the baseline lists what it cannot read
-            statuses.append((path.name, "无法读取", str(err)[:200]))
+            statuses.append((path.name, Status.UNREADABLE, str(err)[:200]))
             continue
         report = ruleset.validate(form)
         statuses.append((path.name, report.status, ""))

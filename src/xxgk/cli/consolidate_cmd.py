@@ -12,16 +12,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from .. import speed
 from ..consolidate import STATUSES, ConsolidationResult, consolidate
-from ..consolidate.result import (MARKED_COPY, NOT_RECEIVED, EXCLUDED, PASSED, REPLACED, SUMMARY_LEFT_OUT,
-                                  UNREADABLE, WRONG_FORMAT, WRONG_YEAR)
+from ..catalogue import NOT_RECEIVED, REJECTED_STATUSES, RosterStatus, Status
 from ..pathtext import readable
 from ..rules import RulesError, load_rules
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, fail, friendly_errors
 from .notices import CAREFUL_HELP, print_notices
 
-STATUS_COLOUR = {PASSED: "green", UNREADABLE: "red", "有错误": "red", "有警告": "yellow", REPLACED: "dim",
-                 SUMMARY_LEFT_OUT: "dim", MARKED_COPY: "dim"}
-REJECTED = (WRONG_YEAR, WRONG_FORMAT, EXCLUDED)
+STATUS_COLOUR = {Status.PASSED: "green", Status.UNREADABLE: "red", Status.ERRORS: "red", Status.WARNINGS: "yellow",
+                 Status.REPLACED: "dim", Status.SUMMARY_LEFT_OUT: "dim", Status.MARKED_COPY: "dim"}
 REFRESH_SECONDS = 0.1
 
 
@@ -119,9 +117,9 @@ def _send_back(result: ConsolidationResult, folder: Path, due) -> None:
 
 
 def exit_code(result: ConsolidationResult) -> int:
-    if any(e.status == UNREADABLE for e in result.entries):
+    if any(e.status == Status.UNREADABLE for e in result.entries):
         return EXIT_UNREADABLE
-    rejected = any(e.status in REJECTED for e in result.entries)
+    rejected = any(e.status in REJECTED_STATUSES for e in result.entries)
     if result.errors or rejected or result.summary_problems:
         return EXIT_FINDINGS
     return EXIT_OK
@@ -138,7 +136,7 @@ def _progress() -> Progress:
 def print_result(result: ConsolidationResult) -> None:
     console = Console(highlight=False, soft_wrap=True)
     for entry in result.entries:
-        if entry.status == PASSED:
+        if entry.status == Status.PASSED:
             continue
         colour = STATUS_COLOUR.get(entry.status, "magenta")
         # an excluded file's note says why; an included one's first message says what is wrong
@@ -148,7 +146,7 @@ def print_result(result: ConsolidationResult) -> None:
         console.print(f"  [{colour}]{entry.status}[/{colour}]  {escape(entry.name)}{agency}"
                       f"{'：' + escape(detail) if detail else ''}")
     for agency in result.missing:
-        label = "未报送" if agency.note == NOT_RECEIVED else "未纳入"
+        label = RosterStatus.NOT_SENT if agency.note == NOT_RECEIVED else RosterStatus.LEFT_OUT
         console.print(f"  [magenta]{label}[/magenta]  {escape(agency.name)}：{escape(agency.note)}")
     if result.skipped:
         console.print(f"跳过 {len(result.skipped)} 个不是表格的文件（如 {escape(readable(result.skipped[0].name))}）。")

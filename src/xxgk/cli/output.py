@@ -14,12 +14,14 @@ from typing import Iterable
 from rich.console import Console
 from rich.text import Text
 
+from ..catalogue import Level, Status
 from ..pathtext import readable
 from ..validate import FileResult
 
 BATCH = 200  # lines printed per call
 Parts = list[tuple[str, str]]  # (text, rich style; "" for none)
-LEVEL = {"error": ("错误", "red"), "warning": ("警告", "yellow"), "explained": ("已说明", "cyan")}
+LEVEL = {Level.ERROR: (Level.ERROR.label, "red"), Level.WARNING: (Level.WARNING.label, "yellow"),
+         Level.EXPLAINED: (Level.EXPLAINED.label, "cyan")}
 
 
 def make_console() -> Console:
@@ -66,7 +68,7 @@ def print_results(results: Iterable[FileResult], console: Console | None = None)
 def result_lines(result: FileResult) -> list[Parts]:
     """The file's line, then one per problem and per finding. Nothing from the file is read as markup."""
     if result.error:
-        return [[(readable(str(result.path)), "bold"), ("  ", ""), ("无法读取", "red"), (f"：{result.error.reason}", "")]]
+        return [[(readable(str(result.path)), "bold"), ("  ", ""), (Status.UNREADABLE.label, "red"), (f"：{result.error.reason}", "")]]
     report, form = result.report, result.report.form
     agency = form.values.get("cover.agency") or "（未填单位名称）"
     year = form.values.get("cover.year") or "？"
@@ -75,7 +77,7 @@ def result_lines(result: FileResult) -> list[Parts]:
                f"警告 {len(report.warnings)}，已说明 {len(report.explained)}）", "")]]
     lines += [[(f"  · {problem}", "")] for problem in form.problems]
     for finding in report.findings:
-        label, style = LEVEL["explained" if finding.explained else finding.severity]
+        label, style = LEVEL[Level.of(finding)]
         cell = form.addresses.get(finding.cells[0], "") if finding.cells else ""
         note = f"（单位说明：{finding.explanation}）" if finding.explained else ""
         lines.append([("  ", ""), (label, style), (f"  {cell or finding.location}  {finding.rule_id}：", ""),

@@ -35,7 +35,8 @@ from .compare import compare
 from .rollup import expand_summaries, note_cross_district
 from .outputs import (check_extra_output, hard_links, refuse_input_as_output, refuse_replacing_other_file,
                       resolved as _resolved, write_detail_csv)
-from .result import MARKED_COPY, STATUSES, UNREADABLE, ConsolidationResult, Entry, MissingAgency
+from ..catalogue import Status
+from .result import STATUSES, ConsolidationResult, Entry, MissingAgency
 from .sums import number, sum_values
 
 Progress = Callable[[int, int, Path], None]
@@ -132,17 +133,17 @@ def read_entry(path: Path, read: Callable[[Path], FormData] = read_workbook) -> 
     try:
         form = read(path)
     except ReadError as err:
-        return Entry(path, UNREADABLE, note=err.reason, modified=modified)
+        return Entry(path, Status.UNREADABLE, note=err.reason, modified=modified)
     except Exception as err:  # one strange file must not stop a district's whole run
         log = speed.write_log(f"{path}\n{traceback.format_exc()}")
-        return Entry(path, UNREADABLE, note=f"读取时发生意外错误（{type(err).__name__}），请把此文件报告给维护人员"
+        return Entry(path, Status.UNREADABLE, note=f"读取时发生意外错误（{type(err).__name__}），请把此文件报告给维护人员"
                      f"（错误详情已写入 {log}）", modified=modified)
     values = form.values
     entry = Entry(path, "", agency=text_of(values.get("cover.agency")),
                   credit_code=text_of(values.get("cover.credit_code")), year=year_of(values.get("cover.year")),
                   format_id=form.format_id, filled=date_of(values.get("cover.date")), modified=modified, form=form)
     if form.origin == MARKED:  # listed, never counted (a summary of ours is rolled up or left out: rollup)
-        entry.status, entry.note, entry.form = MARKED_COPY, MARKED_NOTE, None
+        entry.status, entry.note, entry.form = Status.MARKED_COPY, MARKED_NOTE, None
     return entry
 
 

@@ -19,14 +19,14 @@ import time
 from collections import Counter
 from typing import Sequence
 
+from ..catalogue import NOT_RECEIVED, FindingKind, Status
 from ..formats import Format
 from ..model import Finding
 from ..pathtext import readable
 from .identity import code_key, name_key
-from .result import (EXCLUDED, NOT_RECEIVED, REPLACED, UNREADABLE, WRONG_FORMAT, WRONG_YEAR, Entry,
-                     MissingAgency)
+from .result import Entry, MissingAgency
 
-SHARED_CODE_RULE = "单位-信用代码重复"
+SHARED_CODE_RULE = FindingKind.SHARED_CODE
 
 
 def common_year(entries: Sequence[Entry]) -> int | None:
@@ -44,11 +44,11 @@ def apply_policy(entries: Sequence[Entry], year: int, fmt: Format, exclude_inval
         if entry.form is None or not entry.included:  # unreadable, or a summary already left out
             continue
         if entry.year != year:
-            entry.status = WRONG_YEAR
+            entry.status = Status.WRONG_YEAR
             shown = f"为 {entry.year} 年" if entry.year is not None else "未填写或无法识别"
             entry.note = f"报告年度{shown}，本次汇总的是 {year} 年度，未纳入汇总"
         elif entry.format_id != fmt.id:
-            entry.status = WRONG_FORMAT
+            entry.status = Status.WRONG_FORMAT
             entry.note = (f"用的是 {entry.format_id} 版格式，{year} 年度应使用 {fmt.id} 版格式"
                           f"（{fmt.document}），未纳入汇总，请用最新模板重新填报")
         else:
@@ -59,7 +59,7 @@ def apply_policy(entries: Sequence[Entry], year: int, fmt: Format, exclude_inval
     if exclude_invalid:
         for entry in candidates:
             if entry.included and entry.errors:
-                entry.status = EXCLUDED
+                entry.status = Status.EXCLUDED
                 entry.note = f"有 {entry.errors} 处错误，按“排除有错误的报表”的要求未纳入汇总"
 
 
@@ -110,8 +110,7 @@ def _flag_shared_codes(included: Sequence[Entry]) -> None:
             continue
         for entry in sharing:
             others = "；".join(f"“{e.name}”（{e.agency}）" for e in sharing if e is not entry)
-            message = (f"统一社会信用代码 {code} 也出现在 {others} 中，但单位名称不同；两份报表都已作为不同单位纳入汇总，"
-                       "请核实是否填错了代码（如从其他单位的报表复制而来），或是同一单位更名后重复报送")
+            message = SHARED_CODE_RULE.message(code=code, others=others)
             entry.report.findings.append(Finding(SHARED_CODE_RULE, "warning", f"{SHARED_CODE_RULE}@{code}", message,
                                                  ("cover.credit_code",), location="封面 · 统一社会信用代码",
                                                  actual=code))
@@ -128,7 +127,7 @@ def _keep_newest(group: list[Entry]) -> None:
     newest = max(group, key=_freshness)
     for entry in group:
         if entry is not newest:
-            entry.status = REPLACED
+            entry.status = Status.REPLACED
             entry.note = f"同一单位另有更新的报表“{newest.name}”（{_why_newer(newest, entry)}），本文件未纳入汇总"
 
 
@@ -163,7 +162,7 @@ def missing_agencies(roster: Sequence, entries: Sequence[Entry]) -> list[Missing
             continue
         mine = [e for e in entries if keys & _match_keys(e)]
         unread = [e for e in entries
-                  if e.status == UNREADABLE and name_key(agency.name) in name_key(readable(e.path.stem))]
+                  if e.status == Status.UNREADABLE and name_key(agency.name) in name_key(readable(e.path.stem))]
         missing.append(MissingAgency(agency.name, agency.credit_code, _missing_note(mine, unread)))
     return missing
 

@@ -62,7 +62,7 @@ def read_summary_with(path: Path, member: str, sheets: Sequence[str]) -> tuple[F
     try:
         archive = zipfile.ZipFile(path)
     except ZIP_FAILURES:
-        raise ReadError(str(path), "damaged", DAMAGED) from None
+        raise DAMAGED.error(path) from None
     folder = tempfile.TemporaryDirectory(prefix="xxgk-previous-")
     try:
         with archive:
@@ -83,7 +83,7 @@ def read_summary_with(path: Path, member: str, sheets: Sequence[str]) -> tuple[F
 def _check_detail(path: str, info: zipfile.ZipInfo) -> None:
     ratio = info.file_size / max(info.compress_size, 1)
     if info.file_size > MAX_DETAIL_BYTES or (info.file_size > RATIO_FLOOR_BYTES and ratio > MAX_RATIO):
-        raise ReadError(path, "too_large", TOO_LARGE.format(detail=f"“{SHEET_DETAIL}”声明解压后 {info.file_size} 字节"))
+        raise TOO_LARGE.error(path, detail=f"“{SHEET_DETAIL}”声明解压后 {info.file_size} 字节")
 
 
 def _copy(archive: zipfile.ZipFile, target: Path, source: str, member: str, replacement: bytes | None) -> None:
@@ -104,9 +104,9 @@ def _copy(archive: zipfile.ZipFile, target: Path, source: str, member: str, repl
                     while chunk := stream.read(CHUNK):
                         copy.write(chunk)
     except TooLarge:
-        raise ReadError(source, "too_large", TOO_LARGE.format(detail="解压后大小超过声明或上限")) from None
+        raise TOO_LARGE.error(source, detail="解压后大小超过声明或上限") from None
     except ZIP_FAILURES:
-        raise ReadError(source, "damaged", DAMAGED) from None
+        raise DAMAGED.error(source) from None
 
 
 def _capped(archive: zipfile.ZipFile, member, limit: int) -> bytes:
@@ -126,7 +126,7 @@ def _sheet(path: Path, copy: Path, name: str) -> list[list]:
         workbook = CalamineWorkbook.from_path(str(copy))
         return workbook.get_sheet_by_name(name).to_python() if name in workbook.sheet_names else []
     except Exception as err:  # calamine raises its own types for broken parts
-        raise ReadError(str(path), "damaged", f"“{name}”工作表无法读取（{err}）") from None
+        raise ReadError(str(path), DAMAGED, f"“{name}”工作表无法读取（{err}）") from None
 
 
 def _rows(path: Path, copy: Path, folder: tempfile.TemporaryDirectory) -> Iterator[list]:
@@ -137,7 +137,7 @@ def _rows(path: Path, copy: Path, folder: tempfile.TemporaryDirectory) -> Iterat
         try:
             rows = CalamineWorkbook.from_path(str(copy)).get_sheet_by_name(SHEET_DETAIL).iter_rows()
         except Exception as err:  # calamine raises its own types for broken parts
-            raise ReadError(str(path), "damaged", f"“{SHEET_DETAIL}”工作表无法读取（{err}）") from None
+            raise ReadError(str(path), DAMAGED, f"“{SHEET_DETAIL}”工作表无法读取（{err}）") from None
         yield from rows
     finally:
         folder.cleanup()

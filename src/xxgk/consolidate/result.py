@@ -5,19 +5,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..catalogue import INCLUDED_STATUSES, NOT_RECEIVED, Status
 from ..model import Finding, FormData
 from ..pathtext import readable
 from ..rules import Report
 
-PASSED, ERRORS, WARNINGS, EXPLAINED = "通过", "有错误", "有警告", "已说明"
-UNREADABLE, WRONG_YEAR, WRONG_FORMAT = "无法读取", "年度不符", "格式不符"
-REPLACED, EXCLUDED = "重复（已被替代）", "已排除"
-SUMMARY_LEFT_OUT = "汇总表（未计入）"  # an earlier summary among the inputs whose agencies all reported themselves
-MARKED_COPY = "标记副本（未计入）"  # a marked copy of ours (validate --mark) among the inputs, told by content
-INCLUDED_STATUSES = (PASSED, ERRORS, WARNINGS, EXPLAINED)
-STATUSES = (*INCLUDED_STATUSES, UNREADABLE, WRONG_YEAR, WRONG_FORMAT, REPLACED, EXCLUDED, SUMMARY_LEFT_OUT, MARKED_COPY)
+STATUSES = tuple(Status)  # in the order counts are shown
 FIRST_MESSAGES = 3
-NOT_RECEIVED = "未收到报表"
 
 
 @dataclass(slots=True)  # a province holds 10,000 of them
@@ -25,7 +19,7 @@ class Entry:
     """One input file and what became of it."""
 
     path: Path
-    status: str
+    status: Status
     agency: str = ""
     credit_code: str = ""
     year: int | None = None
@@ -115,5 +109,5 @@ class ConsolidationResult:
         """Open warnings in the included workbooks."""
         return sum(e.warnings for e in self.entries if e.included)
 
-    def count(self, status: str) -> int:
+    def count(self, status: Status) -> int:
         return sum(1 for e in self.entries if e.status == status)

@@ -23,17 +23,19 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+from ..catalogue import ReadErrorKind
 from ..errors import ReadError
 from ..model import FormData
 from ..origin import SUMMARY
 from ..pathtext import readable
+from ..catalogue import Level, Status
 from .identity import NO_NAME, text_of, year_of
 from .labels import (COL_AGENCY, FINDING_LEVEL, FINDING_LOCATION, FINDING_NOTE, FINDING_RULE, SHEET_DETAIL,
                      SHEET_FINDINGS)
 from .policy import identity_keys, same_agency_groups
 from .previous import detail_rows
 from .previous_summary import detail_part, read_summary_with
-from .result import EXPLAINED, REPLACED, SUMMARY_LEFT_OUT, UNREADABLE, Entry
+from .result import Entry
 
 DEFAULT_NAME = re.compile(r"汇总（\d+ 个单位）")  # the cover name of a summary made without --district
 UNNAMED_ROW = ("汇总表中这一行没有单位名称和有效的统一社会信用代码，无法确认它不是另行报送的那份未填名称的报表，"
@@ -59,7 +61,7 @@ def expand_summaries(entries: Sequence[Entry], judge: Callable[[Entry], None]) -
             continue
         agencies, explained = _agencies(entry)
         if agencies and all(reported.covers(a) for a in agencies):
-            entry.status = SUMMARY_LEFT_OUT
+            entry.status = Status.SUMMARY_LEFT_OUT
             entry.note = (f"这是一份汇总表（{district_name(entry)}），其中 {len(agencies)} 个单位都已另行报送，"
                           "未重复计入")
             expanded.append(entry)
@@ -68,7 +70,7 @@ def expand_summaries(entries: Sequence[Entry], judge: Callable[[Entry], None]) -
             judge(agency)
             _explain(agency, explained, judge)
             if reported.anonymous and not identity_keys(agency):
-                agency.status, agency.note = REPLACED, UNNAMED_ROW
+                agency.status, agency.note = Status.REPLACED, UNNAMED_ROW
         expanded.extend(agencies or [entry])
     return expanded
 
@@ -99,15 +101,15 @@ def _agencies(entry: Entry) -> tuple[list[Entry], dict]:
     district = district_name(entry)
     try:
         if member is None:
-            raise ReadError(str(entry.path), "damaged", f"汇总表中找不到“{SHEET_DETAIL}”工作表")
+            raise ReadError(str(entry.path), ReadErrorKind.DAMAGED, f"汇总表中找不到“{SHEET_DETAIL}”工作表")
         form, rows, sheets = read_summary_with(entry.path, member, (SHEET_FINDINGS,))
         agencies = [_entry(entry, agency, district, district + inner) for agency, inner in
                     detail_rows(entry.path, form.format_id, rows)]
     except ReadError as err:
-        entry.status, entry.form, entry.report, entry.note = UNREADABLE, None, None, err.reason
+        entry.status, entry.form, entry.report, entry.note = Status.UNREADABLE, None, None, err.reason
         return [], {}
     if not agencies:
-        entry.status, entry.form, entry.report = UNREADABLE, None, None
+        entry.status, entry.form, entry.report = Status.UNREADABLE, None, None
         entry.note = f"汇总表的“{SHEET_DETAIL}”中没有任何单位"
     return agencies, _explained(sheets[SHEET_FINDINGS])
 
@@ -122,7 +124,7 @@ def _explained(rows: list[list]) -> dict[tuple[str, str, str], str]:
         return {}
     agency, rule, level, location, note = (header.index(name) for name in wanted)
     return {(text_of(row[agency]), text_of(row[rule]), text_of(row[location])): text_of(row[note])
-            for row in rows[1:] if len(row) == len(header) and text_of(row[level]) == EXPLAINED  # the level's word
+            for row in rows[1:] if len(row) == len(header) and text_of(row[level]) == Level.EXPLAINED.label
             and text_of(row[note]).strip()}
 
 
@@ -146,7 +148,7 @@ def _entry(summary: Entry, form: FormData, source: str, district: str) -> Entry:
 
 def note_cross_district(entries: Sequence[Entry]) -> None:
     """An agency found in two districts' summaries: say where else it is (it is counted once)."""
-    rolled = [e for e in entries if e.district and (e.included or e.status == REPLACED)]
+    rolled = [e for e in entries if e.district and (e.included or e.status == Status.REPLACED)]
     for group in same_agency_groups(rolled):
         kept = next((e for e in group if e.included), None)
         for entry in group:

@@ -28,24 +28,25 @@ from .labels import (COL_AGENCY, COL_CODE, COL_DISTRICT, COL_FILE, COL_STATUS, C
                      SHEET_STATUS)
 from ..template.sizing import LINE_PT, MIN_ROW_PT, wrapped_lines
 from .style import Styles
-from .result import (ERRORS, EXCLUDED, EXPLAINED, MARKED_COPY, PASSED, REPLACED, SUMMARY_LEFT_OUT, UNREADABLE,
-                     WARNINGS, WRONG_FORMAT, WRONG_YEAR, ConsolidationResult, Entry, MissingAgency)
+from ..catalogue import Level, Status
+from .result import ConsolidationResult, Entry, MissingAgency
 
 MAX_TEXT = 32000  # Excel keeps at most 32767 characters in a cell
 # 文件名 is itself the hyperlink to the file (its folder shows in the link's tip)
 STATUS_COLUMNS = (("序号", 6), ("文件名", 32), (COL_AGENCY, 26), (COL_YEAR, 9), ("格式", 7), (COL_STATUS, 16),
-                  ("错误", 6), ("警告", 6), ("已说明", 7), ("主要问题", 60), ("备注", 44))
+                  (Level.ERROR.label, 6), (Level.WARNING.label, 6), (Level.EXPLAINED.label, 7), ("主要问题", 60), ("备注", 44))
 FINDING_COLUMNS = ((COL_AGENCY, 26), (COL_FILE, 30), (COL_STATUS, 10), (FINDING_RULE, 12), (FINDING_LEVEL, 7),
                    (FINDING_LOCATION, 40), ("单元格", 11), ("实为", 9), ("应为", 9), ("说明", 70), (FINDING_NOTE, 30))
 MISSING_COLUMNS = (("序号", 6), (COL_AGENCY, 34), (COL_CODE, 22), ("情况", 70))
 DETAIL_WIDTHS = {COL_AGENCY: 28, COL_DISTRICT: 14, COL_CODE: 21, COL_YEAR: 9, COL_STATUS: 9, COL_FILE: 30}
-SEVERITY = {"error": "错误", "warning": "警告"}
 NO_FINDINGS = "纳入汇总的报表没有发现问题。"
 STATUS_COLOURS = {  # fill, font
-    PASSED: ("#C6EFCE", "#006100"), ERRORS: ("#FFC7CE", "#9C0006"), UNREADABLE: ("#FFC7CE", "#9C0006"),
-    WARNINGS: ("#FFEB9C", "#7F6000"), EXPLAINED: ("#DDEBF7", "#1F4E78"), WRONG_YEAR: ("#F8CBAD", "#833C0B"),
-    WRONG_FORMAT: ("#F8CBAD", "#833C0B"), EXCLUDED: ("#F8CBAD", "#833C0B"), REPLACED: ("#EDEDED", "#595959"),
-    SUMMARY_LEFT_OUT: ("#EDEDED", "#595959"), MARKED_COPY: ("#EDEDED", "#595959"),
+    Status.PASSED: ("#C6EFCE", "#006100"), Status.ERRORS: ("#FFC7CE", "#9C0006"),
+    Status.UNREADABLE: ("#FFC7CE", "#9C0006"), Status.WARNINGS: ("#FFEB9C", "#7F6000"),
+    Status.EXPLAINED: ("#DDEBF7", "#1F4E78"), Status.WRONG_YEAR: ("#F8CBAD", "#833C0B"),
+    Status.WRONG_FORMAT: ("#F8CBAD", "#833C0B"), Status.EXCLUDED: ("#F8CBAD", "#833C0B"),
+    Status.REPLACED: ("#EDEDED", "#595959"), Status.SUMMARY_LEFT_OUT: ("#EDEDED", "#595959"),
+    Status.MARKED_COPY: ("#EDEDED", "#595959"),
 }
 
 
@@ -243,7 +244,7 @@ class SheetWriter:
 
     def listed(self) -> list[Entry]:
         """The entries whose findings 问题清单 lists: the included ones, and those excluded for errors."""
-        return [e for e in self.result.entries if e.included or e.status == EXCLUDED]
+        return [e for e in self.result.entries if e.included or e.status == Status.EXCLUDED]
 
     def finding_rows(self, entry: Entry) -> list[tuple[str, ...]]:
         form, rows = entry.form, []
@@ -252,7 +253,7 @@ class SheetWriter:
             rows.append((*who, "（读取）", "提示", "", "", "", "", problem, ""))
         for finding in entry.findings:
             main = finding.cells[0] if finding.cells else ""
-            level = "已说明" if finding.explained else SEVERITY.get(finding.severity, finding.severity)
+            level = Level.of(finding).label
             rows.append((*who, finding.rule_id, level, finding.location, form.addresses.get(main, ""),
                          finding.actual, finding.expected, finding.message, finding.explanation))
         return rows

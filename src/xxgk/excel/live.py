@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping, Sequence
 
-from ..errors import ReadError
+from ..catalogue import ReadErrorKind
 from ..model import CellError, FormData, Value
 from ..readers import read_workbook
 from ..readers.names import name_map
@@ -31,7 +31,7 @@ ERROR_CODES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NU
                          "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!",
                          "#BUSY!", "#UNKNOWN!", "#PYTHON!", "#EXTERNAL!"})
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
-NOT_SAVED = "工作簿尚未保存到磁盘，请先保存（文件 → 另存为 .xlsm），再点击按钮"
+NOT_SAVED = ReadErrorKind.NOT_SAVED.template
 
 Cell = tuple[str, int, int]  # sheet, row, column (1-based)
 
@@ -64,7 +64,7 @@ class LiveWorkbook:
 def open_live(path: str | os.PathLike | None) -> LiveWorkbook:
     """Structure of the saved workbook at ``path``; ReadError (Chinese, naming the file) when unusable."""
     if not path or not os.path.isfile(path):
-        raise ReadError(str(path or "（未保存的工作簿）"), "not_saved", NOT_SAVED)
+        raise ReadErrorKind.NOT_SAVED.error(path or "（未保存的工作簿）")
     path = str(path)
     base = read_workbook(path)
     cells = {key: _cell(address) for key, address in base.addresses.items()}

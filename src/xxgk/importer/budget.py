@@ -12,7 +12,7 @@ import contextvars
 import time
 from typing import Iterator
 
-from ..errors import ReadError
+from ..catalogue import ReadErrorKind
 
 SECONDS = 20.0  # a clean report takes well under a second; a hostile one stops here
 _deadline: contextvars.ContextVar[tuple[str, float, float] | None] = contextvars.ContextVar("deadline", default=None)
@@ -35,5 +35,4 @@ def check_time(step: str = "") -> None:
     source, deadline, seconds = current
     if time.monotonic() > deadline:
         where = f"（停在{step}）" if step else ""
-        raise ReadError(source, "timeout", f"处理超过 {seconds:g} 秒仍未完成{where}，已停止；"
-                                           "文件过大或结构异常，请检查原文或拆分后再导入。")
+        raise ReadErrorKind.TIMEOUT.error(source, seconds=seconds, where=where)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..catalogue import FindingKind
 from ..errors import XxgkError
 from ..formats import FORMATS, UnknownFormat, get_format
 from ..model import Finding
@@ -19,7 +20,7 @@ from .tables import place_tables
 from .tokens import label_stream, tokenize
 
 COVER_KEYS = ("cover.agency", "cover.year")
-RULE_YEAR = "叙述-年度"
+RULE_YEAR = FindingKind.NARRATIVE_YEAR
 
 
 def import_report(path: str | Path, *, format_id: str | None = None, seconds: float | None = None) -> ImportResult:
@@ -98,8 +99,8 @@ def _year_findings(cover: Cover) -> list[Finding]:
         quote = for_display(stated.text if len(stated.text) <= 60 else stated.text[:60] + "…")
         findings.append(Finding(
             rule_id=RULE_YEAR, severity="warning", instance_id=f"{RULE_YEAR}:{stated.source}:{stated.value}",
-            message=f"{stated.source}“{quote}”中的年份为{stated.value}年，"
-                    f"与{chosen.source}中的报告年度{chosen.value}年不一致，请核实。",
+            message=RULE_YEAR.message(source=stated.source, quote=quote, stated=stated.value,
+                                      chosen_source=chosen.source, chosen=chosen.value),
             cells=("cover.year",), location="封面 · 报告年度", expected=str(chosen.value), actual=str(stated.value),
         ))
     return list({f.instance_id: f for f in findings}.values())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from ..catalogue import ReadErrorKind, ReadMessage
 from ..errors import ReadError
 from .budget import check_time
 from .document import Document, Line, clean_text, is_page_number
@@ -112,17 +113,17 @@ def _parse(path: Path):
     try:
         with zipfile.ZipFile(path) as archive:
             if archive.getinfo(_MAIN_PART).file_size > MAX_MAIN_PART:
-                raise ReadError(str(path), "too_large", "文档正文解压后超过 50 MB，不像一份年度报告，拒绝读取。")
+                raise ReadError(str(path), ReadErrorKind.TOO_LARGE, "文档正文解压后超过 50 MB，不像一份年度报告，拒绝读取。")
             data = archive.read(_MAIN_PART)
     except KeyError:
-        raise ReadError(str(path), "damaged", "不是 Word 文档（缺少 word/document.xml）。") from None
+        raise ReadError(str(path), ReadErrorKind.DAMAGED, "不是 Word 文档（缺少 word/document.xml）。") from None
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
-        raise ReadError(str(path), "damaged", "文件已损坏或已加密，无法解压。") from None
+        raise ReadError(str(path), ReadErrorKind.DAMAGED, "文件已损坏或已加密，无法解压。") from None
     except zipfile.LargeZipFile:
-        raise ReadError(str(path), "too_large", "文件解压后过大，拒绝读取。") from None
+        raise ReadMessage.TOO_LARGE_UNPACKED.error(path) from None
     try:
         return fromstring(data, forbid_dtd=True)
     except DefusedXmlException:
-        raise ReadError(str(path), "unsafe", "文档中含有不安全的 XML 声明（DTD/实体），拒绝读取。") from None
+        raise ReadErrorKind.UNSAFE.error(path) from None
     except ParseError:
-        raise ReadError(str(path), "damaged", "文档内容已损坏（XML 格式错误）。") from None
+        raise ReadError(str(path), ReadErrorKind.DAMAGED, "文档内容已损坏（XML 格式错误）。") from None

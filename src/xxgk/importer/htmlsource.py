@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..catalogue import ReadErrorKind
 from ..errors import ReadError
 from .budget import check_time
 from .document import Document, Line, clean_text, is_page_number
@@ -39,9 +40,9 @@ def _parse(path: Path, html: str):
     try:
         root = etree.fromstring(html, parser) if html.strip() else None
     except (etree.LxmlError, ValueError):
-        raise ReadError(str(path), "damaged", "网页内容无法解析。") from None
+        raise ReadError(str(path), ReadErrorKind.DAMAGED, "网页内容无法解析。") from None
     if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
-        raise ReadError(str(path), "too_deep", "网页的标签嵌套超过 256 层，不像一份年度报告，拒绝读取。")
+        raise ReadErrorKind.TOO_DEEP.error(path)
     return root
 
 

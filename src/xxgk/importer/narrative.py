@@ -14,13 +14,14 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from ..catalogue import FindingKind
 from ..formats import Format, get_format
 from ..model import Finding
 from .budget import check_time
 from .document import Document, for_display, join_cjk
 from .narrative_patterns import AFTER_TERMS, CONNECTOR, FILLER, TERMS, TOPICS
 
-RULE_FIGURE = "叙述-一致"
+RULE_FIGURE = FindingKind.NARRATIVE_FIGURE
 _SENTENCE_END = re.compile(r"(?<=[。；;！？!?\n])")
 _FIGURE = re.compile(r"(?<![\d.])(?P<n>\d{1,9})件")
 _BREAK = re.compile(r"[，,；;：:。]")
@@ -182,7 +183,8 @@ def _figure_finding(item: Statement, table, fmt: Format) -> Finding:
         rule_id=RULE_FIGURE,
         severity="warning",
         instance_id=f"{RULE_FIGURE}:{'+'.join(item.ids)}:{cells[0]}:{item.stated}",
-        message=f"正文“{_quote(item.sentence)}”中{item.what}为{item.stated}件，但表格中{where}为{table_text}。",
+        message=RULE_FIGURE.message(quote=_quote(item.sentence), what=item.what, stated=item.stated, where=where,
+                                    table=table_text),
         cells=cells,
         location=where,
         expected=table_text,

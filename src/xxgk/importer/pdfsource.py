@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from ..catalogue import ReadErrorKind
 from ..errors import ReadError
 from ..formats import FORMATS
 from .budget import check_time
@@ -27,10 +28,10 @@ _LABELS_ON_A_TABLE_PAGE = 3
 def read_pdf(path: Path, *, use_tables: bool = True) -> Document:
     """``use_tables=False`` reads the text layer only, as a copy from a PDF viewer would."""
     if path.stat().st_size > MAX_PDF_BYTES:
-        raise ReadError(str(path), "too_large", "PDF 文件过大（超过 100 MB），不像一份年度报告。")
+        raise ReadError(str(path), ReadErrorKind.TOO_LARGE, "PDF 文件过大（超过 100 MB），不像一份年度报告。")
     pages = _text_layer(path)
     if not any(text.strip() for text, _ in pages):
-        raise ReadError(str(path), "no_text", "PDF 中没有文字层（可能是扫描件），无法导入，请先做文字识别。")
+        raise ReadErrorKind.NO_TEXT.error(path)
     ruled = _table_pages(pages) if use_tables else []
     tables = _ruled_pages(path, ruled) if ruled else {}
     lines: list[Line] = []
@@ -48,10 +49,10 @@ def _text_layer(path: Path) -> list[tuple[str, int]]:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as err:
         reason = "已加密" if "password" in str(err).lower() else "已损坏或不是 PDF"
-        raise ReadError(str(path), "damaged", f"无法读取 PDF：文件{reason}。") from None
+        raise ReadError(str(path), ReadErrorKind.DAMAGED, f"无法读取 PDF：文件{reason}。") from None
     try:
         if len(pdf) > MAX_PDF_PAGES:
-            raise ReadError(str(path), "too_large", f"PDF 有 {len(pdf)} 页，超过 {MAX_PDF_PAGES} 页，不像一份年度报告。")
+            raise ReadError(str(path), ReadErrorKind.TOO_LARGE, f"PDF 有 {len(pdf)} 页，超过 {MAX_PDF_PAGES} 页，不像一份年度报告。")
         pages = []
         for index in range(len(pdf)):
             check_time(f"PDF 第{index + 1}页")
@@ -62,7 +63,7 @@ def _text_layer(path: Path) -> list[tuple[str, int]]:
             page.close()
         return pages
     except pdfium.PdfiumError:
-        raise ReadError(str(path), "damaged", "无法读取 PDF 的页面内容，文件可能已损坏。") from None
+        raise ReadError(str(path), ReadErrorKind.DAMAGED, "无法读取 PDF 的页面内容，文件可能已损坏。") from None
     finally:
         pdf.close()
 
@@ -130,7 +131,7 @@ def _ruled_pages(path: Path, numbers: list[int]) -> dict[int, list[Line]]:
     except ReadError:
         raise
     except Exception as err:  # pdfminer raises many kinds for broken files
-        raise ReadError(str(path), "damaged", f"无法读取 PDF 中的表格（{type(err).__name__}），文件可能已损坏。") from None
+        raise ReadError(str(path), ReadErrorKind.DAMAGED, f"无法读取 PDF 中的表格（{type(err).__name__}），文件可能已损坏。") from None
     return found
 
 

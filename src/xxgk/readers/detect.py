@@ -11,7 +11,9 @@ from pathlib import Path
 
 import olefile
 
-from ..inputs import MESSAGES as INPUT_MESSAGES, input_kind
+from ..catalogue import ReadErrorKind as Kind
+from ..errors import ReadError
+from ..inputs import input_kind
 from .safezip import ZIP_FAILURES
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -22,34 +24,22 @@ SNIFF_BYTES = 64 * 1024
 # Kinds that read_workbook goes on to read.
 WORKBOOK_KINDS = frozenset({"xlsx", "xlsm"})
 # Kinds that are somebody's spreadsheet whatever the file is called (read or not).
-SPREADSHEET_KINDS = frozenset({*WORKBOOK_KINDS, "xls", "xlsb", "ods", "encrypted"})
+SPREADSHEET_KINDS = frozenset({*WORKBOOK_KINDS, Kind.XLS, Kind.XLSB, Kind.ODS, Kind.ENCRYPTED})
 
-_SAVE_AS = "请用本模板填写后另存为 Excel 工作簿（.xlsx）再报送"
-REFUSALS: dict[str, str] = {
-    **INPUT_MESSAGES,
-    "directory": "这是一个文件夹，不是工作簿文件",
-    "empty": "文件是空的（0 字节），可能传输或保存时出错，请重新报送",
-    "xls": "这是旧版 Excel 97-2003（.xls）或 WPS 表格（.et）文件，请用模板另存为 .xlsx 后再报送",
-    "encrypted": "文件已加密（设置了打开密码），请取消密码后再报送",
-    "xlsb": "这是 Excel 二进制工作簿（.xlsb），" + _SAVE_AS,
-    "ods": "这是 OpenDocument 电子表格（.ods），" + _SAVE_AS,
-    "odf": "这是 OpenDocument 文档（如 .odt），不是工作簿，" + _SAVE_AS,
-    "word": "这是 Word 文档，不是工作簿，" + _SAVE_AS,
-    "office": "这是 Office 文档（如 PowerPoint 或 Word），不是工作簿，" + _SAVE_AS,
-    "ole": "这是一种无法识别的 Office 旧格式文件，" + _SAVE_AS,
-    "zip": "这是一个普通压缩包，不是 Excel 工作簿，请解压后报送其中的 .xlsx 文件",
-    "pdf": "这是 PDF 文件，不是工作簿，" + _SAVE_AS,
-    "image": "这是图片文件，不是工作簿，" + _SAVE_AS,
-    "html": "这是网页（HTML/XML）文件，只是改了扩展名，" + _SAVE_AS,
-    "csv": "这是 CSV 文本文件，只是改了扩展名，" + _SAVE_AS,
-    "text": "这是纯文本文件，不是工作簿，" + _SAVE_AS,
-    "damaged": "文件已损坏（压缩包结构不完整或数据出错），无法读取，请重新从原文件另存或重新报送",
-    "unknown": "无法识别的文件格式，不是 Excel 工作簿，" + _SAVE_AS,
-}
+# Every kind detect_kind returns but the workbooks: a refusal said to the clerk.
+REFUSALS: dict[str, str] = {kind.value: kind.template for kind in (
+    Kind.MISSING, Kind.DIRECTORY, Kind.BROKEN_LINK, Kind.LINK_LOOP, Kind.NOT_REGULAR, Kind.UNREADABLE, Kind.EMPTY,
+    Kind.XLS, Kind.ENCRYPTED, Kind.XLSB, Kind.ODS, Kind.ODF, Kind.WORD, Kind.OFFICE, Kind.OLE, Kind.ZIP, Kind.PDF,
+    Kind.IMAGE, Kind.HTML, Kind.CSV, Kind.TEXT, Kind.DAMAGED, Kind.UNKNOWN)}
 
 
 def refusal(kind: str) -> str:
-    return REFUSALS.get(kind, REFUSALS["unknown"])
+    return REFUSALS.get(kind, REFUSALS[Kind.UNKNOWN])
+
+
+def refused(path: str | os.PathLike, kind: str) -> ReadError:
+    """The ReadError for a file detect_kind found to be ``kind`` (no workbook)."""
+    return ReadError(str(path), Kind(kind) if kind in REFUSALS else Kind.UNKNOWN, refusal(kind))
 
 
 def detect_kind(path: str | os.PathLike) -> str:
@@ -62,11 +52,11 @@ def detect_kind(path: str | os.PathLike) -> str:
         with open(path, "rb") as stream:
             head = stream.read(SNIFF_BYTES)
     except FileNotFoundError:
-        return "missing"
+        return Kind.MISSING
     except OSError:
-        return "unreadable"
+        return Kind.UNREADABLE
     if not head:
-        return "empty"
+        return Kind.EMPTY
     if head.startswith(ZIP_MAGICS):
         return _zip_kind(path)
     if head.startswith(OLE_MAGIC):
@@ -81,19 +71,19 @@ def _zip_kind(path: Path) -> str:
             mimetype = _small_member(archive, "mimetype")
             content_types = _small_member(archive, "[Content_Types].xml")
     except ZIP_FAILURES:
-        return "damaged"
+        return Kind.DAMAGED
     if mimetype is not None:
-        return "ods" if b"opendocument.spreadsheet" in mimetype else "odf"
+        return Kind.ODS if b"opendocument.spreadsheet" in mimetype else Kind.ODF
     if "xl/workbook.bin" in names:
-        return "xlsb"
+        return Kind.XLSB
     if any(name.startswith("xl/") for name in names):
         macro = content_types is not None and b"macroEnabled.main+xml" in content_types
         return "xlsm" if macro else "xlsx"
     if any(name.startswith("word/") for name in names):
-        return "word"
+        return Kind.WORD
     if "[Content_Types].xml" in names:
-        return "office"
-    return "zip"
+        return Kind.OFFICE
+    return Kind.ZIP
 
 
 def _small_member(archive: zipfile.ZipFile, name: str, limit: int = SNIFF_BYTES) -> bytes | None:
@@ -111,28 +101,28 @@ def _ole_kind(path: Path) -> str:
         with olefile.OleFileIO(str(path)) as ole:
             streams = {"/".join(entry).lower() for entry in ole.listdir(streams=True, storages=True)}
     except Exception:  # olefile raises many kinds on broken files; all mean "damaged"
-        return "damaged"
+        return Kind.DAMAGED
     if {"encryptioninfo", "encryptedpackage"} <= streams:
-        return "encrypted"
+        return Kind.ENCRYPTED
     if streams & {"workbook", "book"}:
-        return "xls"
+        return Kind.XLS
     if "worddocument" in streams or "powerpoint document" in streams:
-        return "office"
-    return "ole"
+        return Kind.OFFICE
+    return Kind.OLE
 
 
 def _plain_kind(head: bytes) -> str:
     if head.startswith(b"%PDF"):
-        return "pdf"
+        return Kind.PDF
     if head.startswith(IMAGE_MAGICS) or head[8:12] == b"WEBP":
-        return "image"
+        return Kind.IMAGE
     text = _decode(head)
     if text is None:
-        return "unknown"
+        return Kind.UNKNOWN
     lowered = text.lstrip("\ufeff \t\r\n").lower()
     if lowered.startswith(("<?xml", "<html", "<!doctype", "<table", "<head", "<meta")):
-        return "html"
-    return "csv" if _looks_like_csv(text) else "text"
+        return Kind.HTML
+    return Kind.CSV if _looks_like_csv(text) else Kind.TEXT
 
 
 def _decode(head: bytes) -> str | None:

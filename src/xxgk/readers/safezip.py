@@ -12,6 +12,7 @@ import zlib
 from pathlib import Path
 from typing import IO
 
+from ..catalogue import ReadErrorKind
 from ..errors import ReadError
 
 # Far above any real template (whose parts are tens of kilobytes).
@@ -27,8 +28,7 @@ CHUNK = 64 * 1024
 ZIP_FAILURES = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError,
                 OSError, KeyError, IndexError, OverflowError)
 
-DAMAGED = "文件已损坏（压缩包结构不完整或数据出错），无法读取，请重新从原文件另存或重新报送"
-TOO_LARGE = "文件内容异常庞大（{detail}），远超任何正常报表，为安全起见拒绝读取"
+DAMAGED, TOO_LARGE = ReadErrorKind.DAMAGED, ReadErrorKind.TOO_LARGE
 
 
 class TooLarge(Exception):
@@ -76,7 +76,7 @@ class SafeArchive:
             self._zip = zipfile.ZipFile(self.path)
             infos = self._zip.infolist()
         except ZIP_FAILURES:
-            raise ReadError(self.path, "damaged", DAMAGED) from None
+            raise DAMAGED.error(self.path) from None
         self._infos = {info.filename: info for info in infos}
         if check:
             check_directory(self.path, infos)
@@ -102,7 +102,7 @@ class SafeArchive:
         try:
             raw = self._zip.open(info)
         except ZIP_FAILURES:
-            raise ReadError(self.path, "damaged", DAMAGED) from None
+            raise DAMAGED.error(self.path) from None
         limit = min(info.file_size, MAX_MEMBER_BYTES)
         return io.BufferedReader(CappedReader(raw, limit), buffer_size=CHUNK)
 
@@ -115,24 +115,24 @@ class SafeArchive:
         try:
             return action(*args)
         except TooLarge:
-            raise ReadError(self.path, "too_large", TOO_LARGE.format(detail="解压后大小超过声明或上限")) from None
+            raise TOO_LARGE.error(self.path, detail="解压后大小超过声明或上限") from None
         except ReadError:
             raise
         except ZIP_FAILURES:
-            raise ReadError(self.path, "damaged", DAMAGED) from None
+            raise DAMAGED.error(self.path) from None
 
 
 def check_directory(path: str, infos: list[zipfile.ZipInfo]) -> None:
     """Refuse archives whose declared contents are absurd, before decompressing anything."""
     if len(infos) > MAX_MEMBERS:
-        raise ReadError(path, "too_large", TOO_LARGE.format(detail=f"压缩包内有 {len(infos)} 个部件"))
+        raise TOO_LARGE.error(path, detail=f"压缩包内有 {len(infos)} 个部件")
     total = sum(info.file_size for info in infos)
     if total > MAX_TOTAL_BYTES:
         mb = total // (1024 * 1024)
-        raise ReadError(path, "too_large", TOO_LARGE.format(detail=f"解压后合计约 {mb} MB"))
+        raise TOO_LARGE.error(path, detail=f"解压后合计约 {mb} MB")
     for info in infos:
         if info.file_size > MAX_MEMBER_BYTES:
             mb = info.file_size // (1024 * 1024)
-            raise ReadError(path, "too_large", TOO_LARGE.format(detail=f"部件 {info.filename} 解压后约 {mb} MB"))
+            raise TOO_LARGE.error(path, detail=f"部件 {info.filename} 解压后约 {mb} MB")
         if info.file_size > RATIO_FLOOR_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise ReadError(path, "too_large", TOO_LARGE.format(detail=f"部件 {info.filename} 压缩比异常"))
+            raise TOO_LARGE.error(path, detail=f"部件 {info.filename} 压缩比异常")

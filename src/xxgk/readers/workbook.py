@@ -16,7 +16,8 @@ from ..formats import TEMPLATE_VERSION, Format, UnknownFormat, defined_name, get
 from ..inputs import input_kind
 from ..model import MAX_CHECKS, FormData, Value
 from ..origin import origin_of
-from .detect import WORKBOOK_KINDS, detect_kind, refusal
+from .detect import WORKBOOK_KINDS, detect_kind, refused
+from ..catalogue import ReadErrorKind, ReadMessage
 from .names import NameTarget, broken_remark, missing_remark, name_map, range_remark
 from .placement import check_placement
 from .refs import Area
@@ -27,8 +28,6 @@ from .xmlparts import RawCell, WorkbookParts, read_workbook_part, scan_sheet, sh
 FORMAT_NAME = "xxgk_format"
 VERSION_NAME = "xxgk_version"
 CHECKS_NAME = "xxgk_checks"
-NOT_TEMPLATE = "不是用本模板填写的工作簿（缺少模板标记），请用统一下发的模板填写后再报送"
-DAMAGED_PARTS = "文件已损坏（工作簿内部结构不完整：{detail}），无法读取，请重新从原文件另存或重新报送"
 
 
 @dataclass
@@ -54,7 +53,7 @@ def read_workbook(path: str | os.PathLike, *, explanations: bool = True) -> Form
     path = str(path)
     kind = detect_kind(path)
     if kind not in WORKBOOK_KINDS:
-        raise ReadError(path, kind, refusal(kind))
+        raise refused(path, kind)
     with SafeArchive(path) as archive:
         return WorkbookReader(path, archive).read(explanations)
 
@@ -97,7 +96,7 @@ class WorkbookReader:
         self.check_area, self.check_remark = _bounded_checks(self.names.get(CHECKS_NAME))
 
     def damaged(self, detail: str) -> ReadError:
-        return ReadError(self.path, "damaged", DAMAGED_PARTS.format(detail=detail))
+        return ReadMessage.DAMAGED_PARTS.error(self.path, detail=detail)
 
     def read(self, explanations: bool = True) -> FormData:
         fmt, version = self.marker()
@@ -123,21 +122,18 @@ class WorkbookReader:
     def marker(self) -> tuple[Format, str]:
         targets = {n: self.names.get(n) for n in (FORMAT_NAME, VERSION_NAME)}
         if targets[FORMAT_NAME] is None or targets[FORMAT_NAME].area is None:
-            raise ReadError(self.path, "not_template", NOT_TEMPLATE)
+            raise ReadErrorKind.NOT_TEMPLATE.error(self.path)
         marks = {n: marker_text(self.single(t)) for n, t in targets.items()}
         if not marks[FORMAT_NAME]:
-            raise ReadError(self.path, "not_template", NOT_TEMPLATE)
+            raise ReadErrorKind.NOT_TEMPLATE.error(self.path)
         try:
             fmt = get_format(marks[FORMAT_NAME])
         except UnknownFormat:
-            raise ReadError(self.path, "unknown_format",
-                            f"模板标记中的报表格式“{marks[FORMAT_NAME]}”无法识别，请用统一下发的最新模板填写") from None
+            raise ReadErrorKind.UNKNOWN_FORMAT.error(self.path, format=marks[FORMAT_NAME]) from None
         version = marks[VERSION_NAME]
         if version != TEMPLATE_VERSION:
             shown = f"“{version}”" if version else "未知"
-            raise ReadError(self.path, "old_template",
-                            f"模板版本为{shown}，与本工具使用的模板版本“{TEMPLATE_VERSION}”不一致，"
-                            "请把数据转填到最新模板后再报送")
+            raise ReadErrorKind.OLD_TEMPLATE.error(self.path, shown=shown, version=TEMPLATE_VERSION)
         return fmt, version
 
     def single(self, target: NameTarget | None) -> Value:

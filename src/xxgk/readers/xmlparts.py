@@ -14,13 +14,11 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree as safe_et
 from defusedxml import DefusedXmlException
 
-from ..errors import ReadError
+from ..catalogue import ReadErrorKind, ReadMessage
 from .refs import parse_cell
 from .safezip import SafeArchive
 
 T = TypeVar("T")
-UNSAFE_XML = "文件中含有不安全的 XML 内容（DTD 或实体声明），为安全起见拒绝读取"
-DAMAGED_XML = "文件已损坏（内部 XML 内容不完整或格式错误），无法读取，请重新从原文件另存或重新报送"
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
@@ -68,9 +66,9 @@ def parse_with_guard(archive: SafeArchive, action: Callable[[], T]) -> T:
         try:
             return action()
         except DefusedXmlException:  # before the zip guard: it is a ValueError too
-            raise ReadError(archive.path, "unsafe_xml", UNSAFE_XML) from None
+            raise ReadErrorKind.UNSAFE_XML.error(archive.path) from None
         except ParseError:
-            raise ReadError(archive.path, "damaged", DAMAGED_XML) from None
+            raise ReadMessage.DAMAGED_XML.error(archive.path) from None
 
     return archive.guard(parse)
 

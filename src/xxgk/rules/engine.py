@@ -7,6 +7,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Iterable
 
+from ..catalogue import Status
 from ..formats import FORMATS, get_format
 from ..model import MAX_CHECKS, Finding, FormData
 from .compile import Instance, expand
@@ -41,12 +42,12 @@ class Report:
         return any(f.severity == "warning" for f in self.findings)
 
     @property
-    def status(self) -> str:
+    def status(self) -> Status:
         if self.errors:
-            return "有错误"
+            return Status.ERRORS
         if self.warnings:
-            return "有警告"
-        return "已说明" if self.explained else "通过"
+            return Status.WARNINGS
+        return Status.EXPLAINED if self.explained else Status.PASSED
 
 
 class CompiledInstance:

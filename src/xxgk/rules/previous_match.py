@@ -6,10 +6,11 @@ would be compared silently; each of these is a warning instead, next to the find
 """
 from __future__ import annotations
 
+from ..catalogue import FindingKind
 from ..identity import code_key, name_key, text_of, year_of
 from ..model import Finding, FormData
 
-RULE = "跨年-上年报表"
+RULE = FindingKind.PREVIOUS_MISMATCH
 YEAR, AGENCY, FORMAT = "year", "agency", "format"
 
 

@@ -15,6 +15,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from ..catalogue import CheckStatus, Level
 from ..formats import Kind, defined_name
 from ..model import LiveCheck
 from .layout import SHEET_CHECKS, Layout, Pos
@@ -29,10 +30,10 @@ COLUMNS = (("序号", 6), ("规则", 13), ("级别", 6), ("位置", 32), ("检�
 COL = {title: i for i, (title, _) in enumerate(COLUMNS)}
 HEADER_ROW = 4
 FIRST_ROW = HEADER_ROW + 1
-SEVERITY = {"error": "错误", "warning": "警告"}
 CHECKS_NAME = "xxgk_checks"
 _LITERAL = re.compile(r'"((?:[^"]|"")*)"')
-FAILED, PASSED, EXPLAINED, PENDING = "不通过", "通过", "已说明", "待填写"
+FAILED, PASSED, EXPLAINED, PENDING = CheckStatus.FAILED, CheckStatus.PASSED, CheckStatus.EXPLAINED, CheckStatus.PENDING
+ERROR, WARNING = Level.ERROR.label, Level.WARNING.label  # the 级别 column's words, which formulas count
 
 
 def status_name(index: int) -> str:
@@ -75,9 +76,9 @@ def _column_range(title: str, rows: int) -> str:
 def _write_summary(sheet: Worksheet, styles: Styles, rows: int) -> None:
     level, status = _column_range("级别", rows), _column_range("状态", rows)
     counts = (
-        ("未通过的错误（必须改正）", f'=COUNTIFS({level},"错误",{status},"{FAILED}")'),
-        ("未说明的警告（请核实或写明说明）", f'=COUNTIFS({level},"警告",{status},"{FAILED}")'),
-        ("待填写", f'=COUNTIF({status},"{PENDING}")'),
+        ("未通过的错误（必须改正）", f'=COUNTIFS({level},"{ERROR}",{status},"{FAILED}")'),
+        ("未说明的警告（请核实或写明说明）", f'=COUNTIFS({level},"{WARNING}",{status},"{FAILED}")'),
+        (PENDING.label, f'=COUNTIF({status},"{PENDING}")'),
     )
     for i, (label, formula) in enumerate(counts):
         row = 1 + i
@@ -97,7 +98,7 @@ def _write_check_row(workbook: Workbook, sheet: Worksheet, index: int, check: Li
     explanation = xl_rowcol_to_cell(row, COL["说明"])
     sheet.write_number(row, COL["序号"], index, styles.cell)
     sheet.write_string(row, COL["规则"], check.rule_id, styles.cell)
-    sheet.write_string(row, COL["级别"], SEVERITY.get(check.severity, check.severity), styles.cell)
+    sheet.write_string(row, COL["级别"], Level(check.severity).label, styles.cell)
     _write_location(sheet, row, check, layout, styles)
     sheet.write_string(row, COL["检查内容"], check.description, styles.cell)
     sheet.write_formula(row, COL["状态"], "=" + status_formula(check, explanation), styles.cell)
@@ -154,8 +155,8 @@ def _status_column_marks(sheet: Worksheet, styles: Styles, first: int, last: int
     status = xl_rowcol_to_cell(first, col, row_abs=False, col_abs=True)
     level = xl_rowcol_to_cell(first, COL["级别"], row_abs=False, col_abs=True)
     rules = (
-        (f'=AND({status}="{FAILED}",{level}="错误")', styles.mark("error")),
-        (f'=AND({status}="{FAILED}",{level}="警告")', styles.mark("warning")),
+        (f'=AND({status}="{FAILED}",{level}="{ERROR}")', styles.mark("error")),
+        (f'=AND({status}="{FAILED}",{level}="{WARNING}")', styles.mark("warning")),
         (f'={status}="{PASSED}"', styles.font_mark(PASS_FONT)),
         (f'={status}="{EXPLAINED}"', styles.font_mark(PASS_FONT)),
         (f'={status}="{PENDING}"', styles.font_mark(MUTED_FONT)),

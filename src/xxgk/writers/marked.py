@@ -19,13 +19,14 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from ..catalogue import ReadErrorKind
 from ..errors import ReadError, WriteError
 from ..fileio import atomic_path
 from ..model import Finding, FormData
 from ..origin import MARKED, ORIGIN_NAME, origin_formula
 from ..pathtext import readable
-from ..readers import WORKBOOK_KINDS, detect_kind, refusal, workbook_origin
-from ..readers.detect import SPREADSHEET_KINDS
+from ..readers import WORKBOOK_KINDS, detect_kind, workbook_origin
+from ..readers.detect import SPREADSHEET_KINDS, refused
 from ..readers.refs import quote_sheet
 from ..readers.safezip import SafeArchive
 from ..readers.package import verify_package
@@ -66,14 +67,14 @@ def write_marked_copy(source: str | os.PathLike, target: str | os.PathLike,
 def _load(source: Path, keep_vba: bool) -> openpyxl.Workbook:
     kind = detect_kind(source)
     if kind not in WORKBOOK_KINDS:
-        raise ReadError(str(source), kind, refusal(kind))
+        raise refused(source, kind)
     SafeArchive(source).close()  # zip limits before openpyxl decompresses anything
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not keep
             return openpyxl.load_workbook(source, keep_vba=keep_vba and kind == "xlsm", keep_links=True)
     except Exception as err:  # openpyxl raises many kinds on a broken file
-        raise ReadError(str(source), "damaged", f"无法打开工作簿以制作标注副本（{type(err).__name__}）") from None
+        raise ReadError(str(source), ReadErrorKind.DAMAGED, f"无法打开工作簿以制作标注副本（{type(err).__name__}）") from None
 
 
 def _mark_cells(book: openpyxl.Workbook, form: FormData, findings: Sequence[Finding]) -> None:

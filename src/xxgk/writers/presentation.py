@@ -4,12 +4,13 @@ No spreadsheet library here, so the Excel buttons can use it without loading ope
 """
 from __future__ import annotations
 
+from ..catalogue import Level
 from ..model import Finding
 
 # Strongest first; a cell hit by several findings takes the strongest. All three stand
 # out from the template's light-yellow input cells (FFF2CC); red matches its live checks.
 FILL_COLOURS = {"error": "FF9999", "warning": "FFC000", "explained": "FFD966"}
-LEVELS = {"error": "错误", "warning": "警告", "explained": "已说明"}
+LEVELS = {level.value: level.label for level in Level}
 HEADERS = ("序号", "规则", "级别", "位置", "单元格", "说明/信息", "应为", "实际", "填报人说明")
 REPORT_SHEET = "校验报告"
 
