@@ -78,8 +78,7 @@ def read_entries(files: Sequence[Path], ruleset: RuleSet, progress: Progress | N
 def arrived(gathered: Gathered, spool: Spool, shared: dict) -> Entry:
     """The Entry a worker gathered, its form's values in ``spool``."""
     entry = gathered.entry
-    entry.status = sys.intern(entry.status)  # a few statuses and formats, shared by 10,000 entries
-    entry.format_id = sys.intern(entry.format_id)
+    entry.format_id = sys.intern(entry.format_id)  # a few formats, shared by 10,000 entries
     if gathered.form is not None:
         fields = gathered.form
         values = spool.add(fields["format_id"], gathered.values, gathered.figures)
