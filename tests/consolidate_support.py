@@ -10,13 +10,14 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
+from xxgk.catalogue import Status
 from xxgk.demo import DISTRICT, SampleFile, write_roster, write_sample_folder
 from xxgk.formats import get_format
 from xxgk.samples import agency_values, fill_totals, table_values
 from xxgk.template import build_workbook
 
 YEAR = 2025
-INCLUDED = ("通过", "有错误", "有警告", "已说明")
+INCLUDED = (Status.PASSED, Status.ERRORS, Status.WARNINGS, Status.EXPLAINED)
 HOSTILE = ('=HYPERLINK("http://x","y")', "+1", "@SUM(1)")
 NAME_PREFIX = "xxgk_"
 COVER_NAMES = ("xxgk_cover_",)
@@ -100,9 +101,9 @@ def write_submissions(folder: Path) -> Submissions:
     # hostile agency names: must stay text everywhere
     for i, name in enumerate(HOSTILE):
         path = build(folder / f"hostile_{i}.xlsx", name, 500 + i)
-        files.append(SampleFile(path, name, "通过"))
+        files.append(SampleFile(path, name, Status.PASSED))
     # a workbook whose file name itself looks like a formula
-    files.append(SampleFile(build(folder / "=1+2.xlsx", "示例区商务局", 510), "示例区商务局", "通过"))
+    files.append(SampleFile(build(folder / "=1+2.xlsx", "示例区商务局", 510), "示例区商务局", Status.PASSED))
     # the same credit code under a new name (a renamed agency, or a code copied from a colleague):
     # not merged, both counted, each warned about the other (issue 17); the roster's old name is covered
     first = openpyxl.load_workbook(files[2].path, data_only=True)
@@ -111,19 +112,19 @@ def write_submissions(folder: Path) -> Submissions:
     renamed = build(folder / "教育局更名后.xlsx", "示例区教育体育局", 511,
                     **{"cover.credit_code": code, "cover.date": f"{YEAR + 1}-01-29"})
     old_status = files[2].expected_status
-    files[2] = SampleFile(files[2].path, files[2].agency, old_status if old_status == "有错误" else "有警告")
-    files.append(SampleFile(renamed, "示例区教育体育局", "有警告"))
+    files[2] = SampleFile(files[2].path, files[2].agency, old_status if old_status == Status.ERRORS else Status.WARNINGS)
+    files.append(SampleFile(renamed, "示例区教育体育局", Status.WARNINGS))
     # in a sub-folder; and a workbook without an extension, as a mail client saves attachments
     (folder / "补报").mkdir()
-    files.append(SampleFile(build(folder / "补报" / "示例区审计局.xlsx", "示例区审计局", 512), "示例区审计局", "通过"))
-    files.append(SampleFile(build(folder / "附件1", "示例区应急管理局", 513), "示例区应急管理局", "通过"))
+    files.append(SampleFile(build(folder / "补报" / "示例区审计局.xlsx", "示例区审计局", 512), "示例区审计局", Status.PASSED))
+    files.append(SampleFile(build(folder / "附件1", "示例区应急管理局", 513), "示例区应急管理局", Status.PASSED))
     # not workbooks, though named like one
     fake = folder / "示例区统计局.xlsx"
     fake.write_text("单位名称,年度\n示例区统计局,2025\n", encoding="utf-8")
-    files.append(SampleFile(fake, "", "无法读取"))
+    files.append(SampleFile(fake, "", Status.UNREADABLE))
     csv = folder / "示例区城市管理局.csv"
     csv.write_text("单位名称,年度\n示例区城市管理局,2025\n", encoding="utf-8")
-    files.append(SampleFile(csv, "", "无法读取"))
+    files.append(SampleFile(csv, "", Status.UNREADABLE))
     # noise and non-submissions
     (folder / "~$02_示例区发展和改革局.xlsx").write_bytes(b"lock")
     shutil.copy(files[1].path, folder / ".hidden.xlsx")

@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from xxgk.catalogue import Status
 from xxgk.cli import main
 from xxgk.formats import get_format
 from xxgk.readers import read_workbook
@@ -129,7 +130,7 @@ def test_audit_a_folder_the_batch_goes_on(batch):
     assert result.exit_code == 2, result.output
     data = {item["file"].split("/")[-1]: item for item in json.loads(result.output)}
     assert set(data) == {"clean.docx", "faulty.html", "damaged.docx"}
-    assert data["clean.docx"]["status"] == "通过" and data["clean.docx"]["findings"] == []
+    assert data["clean.docx"]["status"] == Status.PASSED and data["clean.docx"]["findings"] == []
     assert data["clean.docx"]["import"]["missing"] == [] and data["clean.docx"]["import"]["placed"] == 200
     assert FAULTS <= rule_ids(data["faulty.html"]["findings"])
     assert "damaged.docx" in data["damaged.docx"]["error"] and "损坏" in data["damaged.docx"]["error"]

@@ -15,6 +15,7 @@ from export_support import digest, faulty_values, write_report
 from published_support import (GULOU, HONGZE_2023, HONGZE_2024, HUAIAN, SECTION3, SHANGHAI, SHUYANG,
                                ZAOZHUANG)
 from template_support import load, names
+from xxgk.catalogue import CheckStatus, Status
 from xxgk.cli import main
 from xxgk.cli.template_cmd import live_checks
 from xxgk.formats import get_format
@@ -84,7 +85,7 @@ def test_hongze_2023_table4_errors_are_found():
 def test_blank_cells_of_a_web_page_read_as_zero_noted_once():
     """沭阳: 125 blank 法人或其他组织 cells; today's 128 “应填不小于 0 的整数” errors were false alarms."""
     code, [item] = audit_json(SHUYANG)
-    assert code == 0 and item["status"] == "通过" and item["findings"] == []
+    assert code == 0 and item["status"] == Status.PASSED and item["findings"] == []
     assert [n for n in item["notes"] if n.startswith("原文留空")] == ["原文留空 125 格，按 0 计（表三 125 格）。"]
     assert len(item["import"]["blanks"]) == 125
     assert item["found"]["year"]["text"].startswith("标题：沭阳县发展和改革局2023年")
@@ -140,7 +141,7 @@ def test_imported_workbook_checks_itself_in_libreoffice(libreoffice, tmp_path):
         found = names(load(output))
         book = load(output, data_only=True)
         failing = {c.instance_id for i, c in enumerate(checks, 1)
-                   if book[found[status_name(i)][0]][found[status_name(i)][1]].value == "不通过"}
+                   if book[found[status_name(i)][0]][found[status_name(i)][1]].value == CheckStatus.FAILED}
         if must_fail is None:
             engine = load_rules().validate(read_workbook(workbook))
             assert failing == {f.instance_id for f in engine.findings} != set()

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 from defusedxml import ElementTree
 
+from xxgk.catalogue import Status
 from xxgk.cli import main
 from xxgk.formats import get_format
 
@@ -132,9 +133,9 @@ def test_roster_gaps(district):
     rows = sheet_rows(output, "未报送")
     notes = {row[1]: row[3] for row in rows[1:]}
     assert notes["示例区水务局"] == "未收到报表"
-    assert "无法读取" in notes["示例区统计局"] and "示例区统计局.xlsx" in notes["示例区统计局"]
-    assert "无法读取" in notes["示例区信访局"]
-    assert "年度不符" in notes["示例区档案馆"] and "格式不符" in notes["示例区林业局"]
+    assert Status.UNREADABLE in notes["示例区统计局"] and "示例区统计局.xlsx" in notes["示例区统计局"]
+    assert Status.UNREADABLE in notes["示例区信访局"]
+    assert Status.WRONG_YEAR in notes["示例区档案馆"] and Status.WRONG_FORMAT in notes["示例区林业局"]
     # renamed agency: its old name is covered through the credit code (both are counted, with a warning)
     assert "示例区教育局" not in notes and "示例区人民政府办公室" not in notes
     assert not set(HOSTILE) & set(notes)
@@ -143,7 +144,7 @@ def test_roster_gaps(district):
 def test_findings_sheet_lists_every_finding_of_included_agencies(district):
     submissions, output, _, _ = district
     frame = pd.read_excel(output, sheet_name="问题清单", engine="openpyxl")
-    faulty = {f.path.name for f in submissions.files if f.expected_status in ("有错误", "有警告")}
+    faulty = {f.path.name for f in submissions.files if f.expected_status in (Status.ERRORS, Status.WARNINGS)}
     assert set(frame["文件"]) == faulty
     assert set(frame["级别"]) == {"错误", "警告"}
     assert (frame["位置"].str.startswith("表") | (frame["规则"] == "单位-信用代码重复")).all()
@@ -189,7 +190,7 @@ def test_summary_validates_when_every_included_agency_passes(district, tmp_path)
     folder = tmp_path / "in"
     folder.mkdir()
     for sample in submissions.files:
-        if sample.expected_status in ("通过", "有警告", "重复（已被替代）"):
+        if sample.expected_status in (Status.PASSED, Status.WARNINGS, Status.REPLACED):
             shutil.copy(sample.path, folder / sample.path.name)
     output = tmp_path / "汇总.xlsx"
     result = run(folder, "-o", output)
@@ -210,14 +211,14 @@ def test_exclude_invalid(district, tmp_path):
     folder = tmp_path / "in"
     shutil.copytree(submissions.folder, folder)
     for sample in submissions.files:
-        if sample.expected_status == "无法读取":
+        if sample.expected_status == Status.UNREADABLE:
             (folder / sample.path.relative_to(submissions.folder)).unlink()
     output = tmp_path / "汇总.xlsx"
     result = run(folder, "-o", output, "--exclude-invalid")
     assert result.exit_code == 1, result.output  # files were left out
     statuses = {row[1]: row[5] for row in sheet_rows(output, "报送情况")[1:]}
-    faulty = [f.path.name for f in submissions.files if f.expected_status == "有错误"]
-    assert faulty and all(statuses[name] == "已排除" for name in faulty)
+    faulty = [f.path.name for f in submissions.files if f.expected_status == Status.ERRORS]
+    assert faulty and all(statuses[name] == Status.EXCLUDED for name in faulty)
     checked = CliRunner().invoke(main, ["validate", str(output)])
     assert checked.exit_code == 0, checked.output
 
@@ -253,7 +254,7 @@ def test_year_option_and_default(tmp_path):
     assert result.exit_code == 1
     assert named_values(output)["xxgk_cover_year"] == YEAR - 1
     statuses = {row[1]: row[5] for row in sheet_rows(output, "报送情况")[1:]}
-    assert statuses == {"a.xlsx": "年度不符", "b.xlsx": "年度不符", "c.xlsx": "通过"}
+    assert statuses == {"a.xlsx": Status.WRONG_YEAR, "b.xlsx": Status.WRONG_YEAR, "c.xlsx": Status.PASSED}
 
 
 @pytest.mark.parametrize("args, words", [

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 import libreoffice as lo
+from xxgk.catalogue import Status
 from xxgk.cli import main
 from xxgk.demo import write_sample_folder
 
@@ -32,13 +33,13 @@ def summaries(tmp_path_factory, libreoffice):
     samples = write_sample_folder(root / "报送", YEAR, live_checks=False)
     clean_folder = root / "clean"
     clean_folder.mkdir()
-    clean = [s for s in samples if s.expected_status in ("通过", "有警告", "重复（已被替代）")]
+    clean = [s for s in samples if s.expected_status in (Status.PASSED, Status.WARNINGS, Status.REPLACED)]
     for sample in clean:
         shutil.copy(sample.path, clean_folder / sample.path.name)
     consolidate(root / "报送", root / "full.xlsx")
     consolidate(clean_folder, root / "clean.xlsx")
     recalculated = libreoffice.recalc([root / "full.xlsx", root / "clean.xlsx"], root / "recalc")
-    included = [s.path for s in clean if s.expected_status != "重复（已被替代）"]
+    included = [s.path for s in clean if s.expected_status != Status.REPLACED]
     return {"full": root / "full.xlsx", "clean": root / "clean.xlsx", "recalc": dict(zip(("full", "clean"),
                                                                                          recalculated)),
             "clean_inputs": included}
@@ -110,7 +111,7 @@ def test_rendered_pages_show_tables_and_charts(rendered):
     texts, pages = rendered
     everything = "\n".join(texts)
     for title in ("本年新收申请：按申请人类型", "本年度办理结果", "新收申请最多的单位", "行政复议、行政诉讼结果",
-                  "示例区人民政府办公室（修改版）.xlsx", "年度不符", "无法读取"):
+                  "示例区人民政府办公室（修改版）.xlsx", Status.WRONG_YEAR, Status.UNREADABLE):
         assert title in everything, title
     for label, pngs in pages.items():
         for png in pngs:

@@ -7,6 +7,7 @@ import os
 
 import pytest
 
+from xxgk.catalogue import Status
 from xxgk.consolidate import consolidate
 from xxgk.consolidate.discover import discover
 from xxgk.consolidate.identity import code_key, credit_code_problem, date_of, name_key, year_of
@@ -83,7 +84,7 @@ def test_duplicates_newest_by_date_then_file_time(tmp_path):
     new = build(tmp_path / "new.xlsx", " 甲局", 2, **{"cover.date": f"{YEAR + 1}-01-10"})
     os.utime(old, (1, 1))  # the later 填报日期 wins, whatever the file times say
     result = consolidate([tmp_path], tmp_path / "汇总.xlsx")
-    assert statuses(result) == {"old.xlsx": "通过", "new.xlsx": "重复（已被替代）"}
+    assert statuses(result) == {"old.xlsx": Status.PASSED, "new.xlsx": Status.REPLACED}
     replaced = next(e for e in result.entries if e.path == new)
     assert "old.xlsx" in replaced.note and "填报日期" in replaced.note
 
@@ -94,7 +95,7 @@ def test_duplicates_same_date_use_file_time(tmp_path):
     os.utime(b, (1_000_000, 1_000_000))
     os.utime(a, (2_000_000, 2_000_000))
     result = consolidate([tmp_path], tmp_path / "汇总.xlsx")
-    assert statuses(result) == {"a.xlsx": "通过", "b.xlsx": "重复（已被替代）"}
+    assert statuses(result) == {"a.xlsx": Status.PASSED, "b.xlsx": Status.REPLACED}
 
 
 def test_one_credit_code_under_different_names_is_a_warning_not_a_merge(tmp_path):
@@ -103,7 +104,7 @@ def test_one_credit_code_under_different_names_is_a_warning_not_a_merge(tmp_path
     build(tmp_path / "b.xlsx", "甲局（更名）", 2, **{"cover.credit_code": CODE, "cover.date": f"{YEAR + 1}-01-02"})
     build(tmp_path / "c.xlsx", "乙局", 3, **{"cover.credit_code": "", "cover.date": f"{YEAR + 1}-01-03"})
     result = consolidate([tmp_path], tmp_path / "汇总.xlsx")
-    assert statuses(result) == {"a.xlsx": "有警告", "b.xlsx": "有警告", "c.xlsx": "通过"}
+    assert statuses(result) == {"a.xlsx": Status.WARNINGS, "b.xlsx": Status.WARNINGS, "c.xlsx": Status.PASSED}
     for entry in result.entries[:2]:
         shared = [f for f in entry.findings if f.rule_id == "单位-信用代码重复"]
         assert len(shared) == 1 and CODE in shared[0].message
@@ -114,7 +115,7 @@ def test_placeholder_codes_merge_nobody_and_are_warned_about(tmp_path):
     for i, code in enumerate(("0" * 18, "0" * 18, "1" * 18, CODE[:-1] + "A")):
         build(tmp_path / f"{i}.xlsx", f"第{i}局", i, **{"cover.credit_code": code})
     result = consolidate([tmp_path], tmp_path / "汇总.xlsx")
-    assert result.included == 4 and set(statuses(result).values()) == {"有警告"}
+    assert result.included == 4 and set(statuses(result).values()) == {Status.WARNINGS}
     assert all(f.rule_id == "单位-信用代码校验" for e in result.entries for f in e.findings)
 
 
@@ -123,8 +124,8 @@ def test_the_same_agency_with_invisible_characters_is_counted_once(tmp_path):
     for i, name in enumerate(("甲局", "\ufeff甲局", "甲\u200b局", "甲局\u00a0", "甲\u2060局")):
         build(tmp_path / f"{i}.xlsx", name, i, **{"cover.credit_code": "", "cover.date": f"{YEAR + 1}-01-0{i + 1}"})
     result = consolidate([tmp_path], tmp_path / "汇总.xlsx")
-    assert statuses(result) == {"0.xlsx": "重复（已被替代）", "1.xlsx": "重复（已被替代）", "2.xlsx": "重复（已被替代）",
-                                "3.xlsx": "重复（已被替代）", "4.xlsx": "通过"}
+    assert statuses(result) == {"0.xlsx": Status.REPLACED, "1.xlsx": Status.REPLACED, "2.xlsx": Status.REPLACED,
+                                "3.xlsx": Status.REPLACED, "4.xlsx": Status.PASSED}
 
 
 def test_wrong_year_and_format_are_excluded(tmp_path, mode):
@@ -134,8 +135,8 @@ def test_wrong_year_and_format_are_excluded(tmp_path, mode):
     build(tmp_path / "d.xlsx", "丁局", 4, format_id="2019")
     build(tmp_path / "e.xlsx", "戊局", 5, **{"cover.year": None})
     result = consolidate([tmp_path], tmp_path / "汇总.xlsx")
-    assert statuses(result) == {"a.xlsx": "通过", "b.xlsx": "通过", "c.xlsx": "年度不符", "d.xlsx": "格式不符",
-                                "e.xlsx": "年度不符"}
+    assert statuses(result) == {"a.xlsx": Status.PASSED, "b.xlsx": Status.PASSED, "c.xlsx": Status.WRONG_YEAR, "d.xlsx": Status.WRONG_FORMAT,
+                                "e.xlsx": Status.WRONG_YEAR}
     assert (result.included, result.excluded) == (2, 3)
 
 
@@ -144,7 +145,7 @@ def test_format_2019_summary_for_2020(tmp_path):
     build(tmp_path / "b.xlsx", "乙局", 2, year=2020)  # the 2021 form used for 2020
     result = consolidate([tmp_path], tmp_path / "汇总.xlsx")
     assert result.format_id == "2019" and result.year == 2020
-    assert statuses(result) == {"a.xlsx": "通过", "b.xlsx": "格式不符"}
+    assert statuses(result) == {"a.xlsx": Status.PASSED, "b.xlsx": Status.WRONG_FORMAT}
 
 
 def test_library_api_progress_and_counts(tmp_path, mode):
@@ -154,9 +155,9 @@ def test_library_api_progress_and_counts(tmp_path, mode):
     calls = []
     result = consolidate([tmp_path], tmp_path / "汇总.xlsx", progress=lambda i, n, p: calls.append((i, n, p.name)))
     assert calls == [(1, 3, "a.xlsx"), (2, 3, "b.xlsx"), (3, 3, "c.xlsx")]
-    assert statuses(result) == {"a.xlsx": "通过", "b.xlsx": "有错误", "c.xlsx": "无法读取"}
+    assert statuses(result) == {"a.xlsx": Status.PASSED, "b.xlsx": Status.ERRORS, "c.xlsx": Status.UNREADABLE}
     assert result.errors >= 1 and result.warnings == 0 and result.seconds > 0
-    bad = next(e for e in result.entries if e.status == "有错误")
+    bad = next(e for e in result.entries if e.status == Status.ERRORS)
     assert bad.errors >= 1 and any("１２件" in m for m in bad.messages)
     assert result.district == "汇总（2 个单位）" and not result.summary_problems
 
@@ -205,12 +206,12 @@ def test_our_own_outputs_in_the_input_folder_are_listed_not_counted(tmp_path):
     output = tmp_path / "汇总.xlsx"
     consolidate([tmp_path], output)
     again = consolidate([tmp_path], output)  # replacing our own earlier summary is allowed
-    assert statuses(again) == {"a.xlsx": "通过"}
+    assert statuses(again) == {"a.xlsx": Status.PASSED}
     output.rename(tmp_path / "05_某局.xlsx")
     write_marked(check_file(a, load_rules()), tmp_path / "甲局（最终版）.xlsx")
     third = consolidate([tmp_path], tmp_path / "新汇总.xlsx")
-    assert statuses(third) == {"a.xlsx": "通过", "05_某局.xlsx": "汇总表（未计入）", "甲局（最终版）.xlsx": "标记副本（未计入）"}
-    assert third.included == 1 and "标记副本" in next(e.note for e in third.entries if e.status == "标记副本（未计入）")
+    assert statuses(third) == {"a.xlsx": Status.PASSED, "05_某局.xlsx": Status.SUMMARY_LEFT_OUT, "甲局（最终版）.xlsx": Status.MARKED_COPY}
+    assert third.included == 1 and "标记副本" in next(e.note for e in third.entries if e.status == Status.MARKED_COPY)
 
 
 def test_an_output_that_is_an_input_is_refused_before_anything_is_written(tmp_path):

@@ -12,6 +12,7 @@ import zipfile
 import pytest
 
 from xxgk.bench.corpus import YEAR, make_corpus
+from xxgk.catalogue import ReadErrorKind
 from xxgk.consolidate import consolidate
 from xxgk.consolidate import previous_summary
 from xxgk.consolidate.members import sheet_member
@@ -52,7 +53,7 @@ def part_limit(last_year, monkeypatch):
 def test_the_careful_reader_alone_refuses_it(last_year, part_limit):
     with pytest.raises(ReadError) as refused:
         read_workbook(last_year[1])
-    assert refused.value.kind == "too_large"
+    assert refused.value.kind == ReadErrorKind.TOO_LARGE
 
 
 def test_every_agency_has_its_own_figures(last_year, part_limit):

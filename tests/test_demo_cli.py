@@ -9,6 +9,7 @@ import sys
 import openpyxl
 import pytest
 
+from xxgk.catalogue import Status
 from xxgk.demo import DEMO_YEAR, write_sample_folder
 
 from consolidate_support import named_values, sheet_rows
@@ -69,7 +70,7 @@ def test_the_year_around_the_summary(demo):
     assert "同比" in openpyxl.load_workbook(folder / "汇总.xlsx", read_only=True).sheetnames
     returned = {row[3] for row in sheet_rows(folder / "退回" / "退回清单.xlsx", "退回清单")[2:]}
     faulty = {row[1] for row in sheet_rows(folder / "汇总.xlsx", "报送情况")[1:]
-              if row[5] in ("有错误", "有警告", "无法读取", "年度不符", "格式不符")}
+              if row[5] in (Status.ERRORS, Status.WARNINGS, Status.UNREADABLE, Status.WRONG_YEAR, Status.WRONG_FORMAT)}
     assert returned == faulty and len(faulty) >= 5
     assert len(list((folder / "退回").glob("*_退回通知.txt"))) == len(faulty)
     sample = openpyxl.load_workbook(folder / "报送" / "02_示例区发展和改革局.xlsx")

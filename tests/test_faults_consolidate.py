@@ -16,11 +16,12 @@ from faults import KINDS, REFUSE, TOKEN, session
 from faults.run import (CHINESE, UNREADABLE, changed, formulas, listed_name, sheet_rows, shown_name, snapshot,
                         xxgk)
 from killpoints import beside, is_temporary, kill_at
+from xxgk.catalogue import Status
 from xxgk.parallel import MIN_PARALLEL
 
 pytestmark = pytest.mark.heavy(40)  # CPU seconds, about: started first (tests/conftest.py)
 
-REJECTED = ("有错误", "年度不符", "格式不符", "已排除")
+REJECTED = (Status.ERRORS, Status.WRONG_YEAR, Status.WRONG_FORMAT, Status.EXCLUDED)
 
 
 @pytest.fixture(scope="module")

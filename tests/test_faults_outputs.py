@@ -22,6 +22,7 @@ import pytest
 from faults import session
 from faults.base import template_bytes, values_for
 from faults.run import changed, sheet_rows, snapshot, xxgk
+from xxgk.catalogue import Status
 
 SAFETY_TIMEOUT = 120
 
@@ -271,11 +272,11 @@ def test_a_careless_folder_gives_a_summary_with_no_agency_twice_that_libreoffice
     detail = sheet_rows(output, "分单位明细")
     names = [name_key(row[0]) for row in detail[1:]]
     assert len(names) == len(set(names)), "an agency included twice"
-    included = [c for c in cases if c.status in ("通过", "有警告", "有错误")]
+    included = [c for c in cases if c.status in (Status.PASSED, Status.WARNINGS, Status.ERRORS)]
     assert len(detail) - 1 == len(included)
     statuses = {row[1]: row[5] for row in sheet_rows(output, "报送情况")[1:]}
-    assert statuses["汇总过的0.xlsx"] == "通过"  # not replaced by the newer summary named like it
-    assert {statuses[c.path.name] for c in cases if c.variant == "own_summary"} == {"汇总表（未计入）"}
+    assert statuses["汇总过的0.xlsx"] == Status.PASSED  # not replaced by the newer summary named like it
+    assert {statuses[c.path.name] for c in cases if c.variant == "own_summary"} == {Status.SUMMARY_LEFT_OUT}
     findings = sheet_rows(output, "问题清单")
     shared = {row[1] for row in findings if row[3] == "单位-信用代码重复"}
     assert shared == {c.path.name for c in cases if c.variant == "shared_code"}

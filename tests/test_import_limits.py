@@ -13,6 +13,8 @@ from click.testing import CliRunner
 
 from faults.costly import NESTED_DIVS, ruled_pdf
 from published_support import GULOU
+from xxgk.catalogue import Status
+from xxgk.catalogue import ReadErrorKind
 from xxgk.cli import main
 from xxgk.errors import ReadError
 from xxgk.importer import budget, import_report, pdfsource
@@ -22,7 +24,7 @@ from xxgk.importer.grid import Cell, grid_rows
 def test_a_spent_time_budget_is_a_chinese_refusal_naming_the_file():
     with pytest.raises(ReadError) as caught:
         import_report(GULOU, seconds=0)
-    assert caught.value.kind == "timeout" and str(caught.value).startswith(f"{GULOU}：处理超过 0 秒")
+    assert caught.value.kind == ReadErrorKind.TIMEOUT and str(caught.value).startswith(f"{GULOU}：处理超过 0 秒")
 
 
 def test_audit_goes_on_past_a_file_out_of_time(monkeypatch, tmp_path):
@@ -30,7 +32,7 @@ def test_audit_goes_on_past_a_file_out_of_time(monkeypatch, tmp_path):
     result = CliRunner().invoke(main, ["audit", str(GULOU), "--json"])
     assert result.exit_code == 2 and "Traceback" not in result.output
     [item] = json.loads(result.output)
-    assert item["status"] == "无法读取" and "处理超过 0 秒" in item["error"]
+    assert item["status"] == Status.UNREADABLE and "处理超过 0 秒" in item["error"]
 
 
 def test_deep_nesting_is_refused_before_it_costs(tmp_path):
@@ -38,7 +40,7 @@ def test_deep_nesting_is_refused_before_it_costs(tmp_path):
     page.write_text("<html><body>" + "<div>" * NESTED_DIVS + "表三" + "</div>" * NESTED_DIVS + "</body></html>")
     with pytest.raises(ReadError) as caught:
         import_report(page)
-    assert caught.value.kind == "too_deep" and "嵌套超过 256 层" in str(caught.value)
+    assert caught.value.kind == ReadErrorKind.TOO_DEEP and "嵌套超过 256 层" in str(caught.value)
 
 
 def test_a_pdf_of_too_many_pages_is_refused_unread(tmp_path):
@@ -46,7 +48,7 @@ def test_a_pdf_of_too_many_pages_is_refused_unread(tmp_path):
     pdf.write_bytes(ruled_pdf(pdfsource.MAX_PDF_PAGES + 1, 2))
     with pytest.raises(ReadError) as caught:
         import_report(pdf)
-    assert caught.value.kind == "too_large" and f"超过 {pdfsource.MAX_PDF_PAGES} 页" in str(caught.value)
+    assert caught.value.kind == ReadErrorKind.TOO_LARGE and f"超过 {pdfsource.MAX_PDF_PAGES} 页" in str(caught.value)
 
 
 def test_only_a_few_ruled_pages_reach_the_table_finder(monkeypatch, tmp_path):

@@ -17,6 +17,7 @@ import pytest
 
 import libreoffice as lo
 from import_fixtures import report_parts, write_docx, write_html, write_sheet
+from xxgk.catalogue import ReadErrorKind
 from xxgk.errors import ReadError, XxgkError
 from xxgk.formats import get_format
 from xxgk.importer import import_report
@@ -132,16 +133,16 @@ def bad_inputs(tmp: Path) -> list[tuple[str, Path]]:
     (tmp / "binary.txt").write_bytes(b"\x80\x81\xff" * 10)  # neither UTF-8 nor GB18030
     (tmp / "report.xyz").write_text("x")
     return [
-        ("damaged", tmp / "garbage.pdf"),
-        ("damaged", tmp / "garbage.docx"),
-        ("unsupported", tmp / "old.doc"),
-        ("encoding", tmp / "binary.txt"),
-        ("unsupported", tmp / "report.xyz"),
-        ("missing", tmp / "absent.pdf"),
-        ("unsafe", _zip(tmp / "entity.docx", {"word/document.xml": entity})),
-        ("too_large", _zip(tmp / "bomb.docx", {"word/document.xml": b"<a/>", "word/media/x.bin": b"\0" * 30_000_000})),
-        ("damaged", _zip(tmp / "notword.docx", {"hello.txt": b"hi"})),
-        ("no_text", _scanned_pdf(tmp / "scan.pdf")),
+        (ReadErrorKind.DAMAGED, tmp / "garbage.pdf"),
+        (ReadErrorKind.DAMAGED, tmp / "garbage.docx"),
+        (ReadErrorKind.UNSUPPORTED, tmp / "old.doc"),
+        (ReadErrorKind.ENCODING, tmp / "binary.txt"),
+        (ReadErrorKind.UNSUPPORTED, tmp / "report.xyz"),
+        (ReadErrorKind.MISSING, tmp / "absent.pdf"),
+        (ReadErrorKind.UNSAFE, _zip(tmp / "entity.docx", {"word/document.xml": entity})),
+        (ReadErrorKind.TOO_LARGE, _zip(tmp / "bomb.docx", {"word/document.xml": b"<a/>", "word/media/x.bin": b"\0" * 30_000_000})),
+        (ReadErrorKind.DAMAGED, _zip(tmp / "notword.docx", {"hello.txt": b"hi"})),
+        (ReadErrorKind.NO_TEXT, _scanned_pdf(tmp / "scan.pdf")),
     ]
 
 

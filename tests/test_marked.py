@@ -14,6 +14,7 @@ from reader_fixtures import (  # noqa: E402
     build_template, has_soffice, named_cell, sample_values, soffice_convert,
 )
 
+from xxgk.catalogue import ReadErrorKind
 from xxgk.errors import ReadError, WriteError  # noqa: E402
 from xxgk.formats import defined_name, get_format  # noqa: E402
 from xxgk.model import Finding  # noqa: E402
@@ -182,7 +183,7 @@ def test_refusals_leave_nothing_behind(marked, tmp_path):
     fake.write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(ReadError) as refused:
         write_marked_copy(fake, tmp_path / "out.xlsx", form, FINDINGS)
-    assert refused.value.kind == "csv"
+    assert refused.value.kind == ReadErrorKind.CSV
     assert sorted(p.name for p in tmp_path.iterdir()) == ["假的.xlsx"]
     assert hashlib.sha256(source.read_bytes()).hexdigest() == digest
 

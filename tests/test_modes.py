@@ -23,6 +23,7 @@ import pytest
 from modes import MODES, Mode
 from xxgk import speed
 from xxgk.bench.corpus import make_corpus
+from xxgk.catalogue import Status
 from xxgk.parallel import JOBS_VARIABLE, MIN_PARALLEL
 
 FILES = MIN_PARALLEL + 8  # enough that two workers start (parallel.jobs_wanted); more only costs time
@@ -65,7 +66,7 @@ def test_validate_json_is_the_same_in_every_mode(runs):
     fast = runs["fast"]["validate"]
     assert fast.returncode == 2, fast.stderr[-2000:]  # the broken file
     results = json.loads(fast.stdout)
-    assert len(results) == FILES + 1 and {r["status"] for r in results} >= {"通过", "有错误", "无法读取"}
+    assert len(results) == FILES + 1 and {r["status"] for r in results} >= {Status.PASSED, Status.ERRORS, Status.UNREADABLE}
     for name in MODES:
         assert (runs[name]["validate"].returncode, runs[name]["validate"].stdout) == (fast.returncode, fast.stdout)
         assert "Traceback" not in runs[name]["validate"].stderr

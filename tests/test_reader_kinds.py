@@ -13,6 +13,7 @@ from reader_fixtures import (  # noqa: E402
     build_template, compound_file, patch_declared_sizes, rewrite_member, sample_values, zip_bytes,
 )
 
+from xxgk.catalogue import ReadErrorKind
 from xxgk.errors import ReadError  # noqa: E402
 from xxgk.formats import get_format  # noqa: E402
 from xxgk.readers import detect_kind, read_workbook  # noqa: E402
@@ -69,14 +70,14 @@ def test_wrong_kinds_named_xlsx_are_refused(tmp_path, content, kind, words):
 def test_legacy_ole2_workbooks_are_named_as_xls_or_et(tmp_path, name):
     path = tmp_path / name
     path.write_bytes(compound_file({"Workbook": b"\x09\x08" + b"\0" * 200}))
-    assert detect_kind(path) == "xls"
-    refused(path, "xls", ".xls", "WPS", ".et", "另存为 .xlsx")
+    assert detect_kind(path) == ReadErrorKind.XLS
+    refused(path, ReadErrorKind.XLS, ".xls", "WPS", ".et", "另存为 .xlsx")
 
 
 def test_an_encrypted_ooxml_package_is_named_as_encrypted(tmp_path):
     path = tmp_path / "加密.xlsx"
     path.write_bytes(compound_file({"EncryptionInfo": b"\x04\x00\x04\x00", "EncryptedPackage": b"\0" * 64}))
-    refused(path, "encrypted", "加密", "密码")
+    refused(path, ReadErrorKind.ENCRYPTED, "加密", "密码")
 
 
 def test_a_really_password_protected_workbook_is_named_as_encrypted(tmp_path, good):
@@ -87,7 +88,7 @@ def test_a_really_password_protected_workbook_is_named_as_encrypted(tmp_path, go
     with open(good, "rb") as plain, open(path, "wb") as out:
         OOXMLFile(plain).encrypt("secret", out)
     assert path.read_bytes().startswith(b"\xd0\xcf\x11\xe0")
-    refused(path, "encrypted", "加密")
+    refused(path, ReadErrorKind.ENCRYPTED, "加密")
 
 
 def test_other_ole2_files_and_broken_ole2_are_refused(tmp_path):
@@ -99,7 +100,7 @@ def test_other_ole2_files_and_broken_ole2_are_refused(tmp_path):
     refused(other, "ole", "Office")
     broken = tmp_path / "c.xlsx"
     broken.write_bytes(compound_file({"Workbook": b"x"})[:700])
-    refused(broken, "damaged", "损坏")
+    refused(broken, ReadErrorKind.DAMAGED, "损坏")
 
 
 def test_other_zip_packages_are_named(tmp_path):
@@ -130,7 +131,7 @@ def test_truncated_workbooks_are_damaged(tmp_path, good, fraction):
     data = good.read_bytes()
     path = tmp_path / "截断.xlsx"
     path.write_bytes(data[: int(len(data) * fraction)])
-    refused(path, "damaged", "损坏")
+    refused(path, ReadErrorKind.DAMAGED, "损坏")
 
 
 def test_flipped_bytes_inside_a_part_are_caught_by_the_checksum(tmp_path, good):
@@ -142,7 +143,7 @@ def test_flipped_bytes_inside_a_part_are_caught_by_the_checksum(tmp_path, good):
         data[offset] ^= 0x5A
     path = tmp_path / "翻转.xlsx"
     path.write_bytes(bytes(data))
-    refused(path, "damaged", "损坏")
+    refused(path, ReadErrorKind.DAMAGED, "损坏")
 
 
 def test_a_missing_sheet_part_is_damaged(tmp_path, good):
@@ -151,14 +152,14 @@ def test_a_missing_sheet_part_is_damaged(tmp_path, good):
         for info in src.infolist():
             if info.filename != "xl/worksheets/sheet3.xml":
                 dst.writestr(info, src.read(info))
-    refused(path, "damaged", "表三")
+    refused(path, ReadErrorKind.DAMAGED, "表三")
 
 
 def test_a_huge_declared_part_is_refused_before_decompressing(tmp_path, good):
     data = patch_declared_sizes(good.read_bytes(), {"xl/worksheets/sheet3.xml": 3 * 1024 ** 3})
     path = tmp_path / "声明过大.xlsx"
     path.write_bytes(data)
-    refused(path, "too_large", "庞大")
+    refused(path, ReadErrorKind.TOO_LARGE, "庞大")
 
 
 def test_a_huge_declared_total_is_refused(tmp_path, good):
@@ -167,13 +168,13 @@ def test_a_huge_declared_total_is_refused(tmp_path, good):
     data = patch_declared_sizes(good.read_bytes(), {n: 45 * 1024 ** 2 for n in names})
     path = tmp_path / "合计过大.xlsx"
     path.write_bytes(data)
-    refused(path, "too_large", "合计")
+    refused(path, ReadErrorKind.TOO_LARGE, "合计")
 
 
 def test_a_real_zip_bomb_part_is_refused_by_its_ratio(tmp_path, good):
     bomb = b"<x>" + b" " * (8 * 1024 * 1024) + b"</x>"
     path = rewrite_member(good, tmp_path / "炸弹.xlsx", "xl/worksheets/sheet3.xml", lambda _: bomb)
-    refused(path, "too_large", "压缩比")
+    refused(path, ReadErrorKind.TOO_LARGE, "压缩比")
 
 
 def test_a_part_that_lies_about_its_size_cannot_inflate_past_its_declaration(tmp_path, good):
@@ -182,7 +183,7 @@ def test_a_part_that_lies_about_its_size_cannot_inflate_past_its_declaration(tmp
     data = patch_declared_sizes(rewritten.read_bytes(), {"xl/worksheets/sheet3.xml": 1000})
     path = tmp_path / "谎报.xlsx"
     path.write_bytes(data)
-    refused(path, "damaged", "损坏")
+    refused(path, ReadErrorKind.DAMAGED, "损坏")
 
 
 def test_the_capped_reader_stops_past_its_limit():
@@ -198,7 +199,7 @@ def test_too_many_members_are_refused(tmp_path):
     members = {f"xl/media/{i}.bin": b"" for i in range(safezip.MAX_MEMBERS + 1)}
     path = tmp_path / "太多.xlsx"
     path.write_bytes(zip_bytes({"[Content_Types].xml": b"<Types/>", **members}))
-    refused(path, "too_large", "部件")
+    refused(path, ReadErrorKind.TOO_LARGE, "部件")
 
 
 BOMB_DTD = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
@@ -216,12 +217,12 @@ BOMB_DTD = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
 ])
 def test_entity_bombs_external_entities_and_dtds_are_refused(tmp_path, good, member, make):
     path = rewrite_member(good, tmp_path / "xml.xlsx", member, make)
-    refused(path, "unsafe_xml", "不安全")
+    refused(path, ReadErrorKind.UNSAFE_XML, "不安全")
 
 
 def test_malformed_xml_is_damaged(tmp_path, good):
     path = rewrite_member(good, tmp_path / "坏.xlsx", "xl/workbook.xml", lambda xml: xml[: len(xml) // 2])
-    refused(path, "damaged", "损坏")
+    refused(path, ReadErrorKind.DAMAGED, "损坏")
 
 
 def test_randomly_damaged_workbooks_end_in_a_value_or_a_refusal(tmp_path, good):

@@ -13,6 +13,7 @@ from reader_fixtures import (  # noqa: E402
     sample_values, soffice_convert, write_contract_workbook,
 )
 
+from xxgk.catalogue import ReadErrorKind
 from xxgk.errors import ReadError  # noqa: E402
 from xxgk.formats import get_format  # noqa: E402
 from xxgk.readers import detect_kind, read_workbook  # noqa: E402
@@ -72,10 +73,10 @@ def test_explanations_survive_a_libreoffice_resave(resaved):
 def test_a_real_legacy_xls_is_refused_by_its_bytes(resaved, tmp_path, suffix):
     path = tmp_path / ("旧版" + suffix)
     shutil.copyfile(resaved[1], path)
-    assert detect_kind(path) == "xls"
+    assert detect_kind(path) == ReadErrorKind.XLS
     with pytest.raises(ReadError) as caught:
         read_workbook(path)
-    assert caught.value.kind == "xls" and "另存为 .xlsx" in caught.value.reason
+    assert caught.value.kind == ReadErrorKind.XLS and "另存为 .xlsx" in caught.value.reason
 
 
 def test_a_real_ods_is_refused_by_its_bytes(resaved, tmp_path):
@@ -83,4 +84,4 @@ def test_a_real_ods_is_refused_by_its_bytes(resaved, tmp_path):
     shutil.copyfile(resaved[2], path)
     with pytest.raises(ReadError) as caught:
         read_workbook(path)
-    assert caught.value.kind == "ods" and "OpenDocument" in caught.value.reason
+    assert caught.value.kind == ReadErrorKind.ODS and "OpenDocument" in caught.value.reason

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 import xxgk
 from consolidate_support import YEAR, build, independent_sums, named_values, sheet_rows, table_names
+from xxgk.catalogue import Status
 from xxgk.cli import main
 from xxgk.formats import get_format
 from xxgk.readers import read_workbook
@@ -63,8 +64,8 @@ def test_every_agency_once_with_its_district(city):
 def test_an_agency_in_two_districts_is_caught(city):
     _, summary, _, output = city
     statuses = [(r[2], r[5], r[10]) for r in sheet_rows(summary, "报送情况")[1:] if r[2] == "共用局"]
-    assert sorted(s for _, s, _ in statuses) == ["通过", "重复（已被替代）"]
-    replaced = next(note for _, status, note in statuses if status != "通过")
+    assert sorted(s for _, s, _ in statuses) == [Status.PASSED, Status.REPLACED]
+    replaced = next(note for _, status, note in statuses if status != Status.PASSED)
     assert "乙区" in replaced and "只计入一次" in replaced and "共用局" in output
 
 
@@ -98,7 +99,7 @@ def test_an_earlier_summary_among_the_agencies_is_not_counted_again(city, tmp_pa
     assert run("consolidate", folder, "-o", output).exit_code == 0
     statuses = {r[1]: (r[5], r[10]) for r in sheet_rows(output, "报送情况")[1:]}
     status, note = statuses["新建 Microsoft Excel 工作表.xlsx"]
-    assert status == "汇总表（未计入）" and "都已另行报送" in note
+    assert status == Status.SUMMARY_LEFT_OUT and "都已另行报送" in note
     assert table_names(named_values(output)) == pytest.approx(
         independent_sums([path for (district, _), path in agencies.items() if district == "甲区"]))
 
@@ -123,4 +124,4 @@ def test_a_warning_the_district_accepted_stays_explained(tmp_path):
     assert run("consolidate", received, "-o", city).exit_code == 0
     (status,) = [r[5] for r in sheet_rows(city, "报送情况")[1:]]
     notes = [r[10] for r in sheet_rows(city, "问题清单")[1:] if r[3] == warning.rule_id]
-    assert status == "已说明" and notes == ["本年确有一笔大额收费"]
+    assert status == Status.EXPLAINED and notes == ["本年确有一笔大额收费"]

@@ -16,6 +16,7 @@ from xml.etree import ElementTree
 import pytest
 
 import test_rules_each as each
+from xxgk.catalogue import CheckStatus
 from xxgk.formats import get_format
 from xxgk.readers import read_workbook
 from xxgk.rules import compilable, load_rules, live_checks_for
@@ -25,7 +26,7 @@ from xxgk.template.checks import COL, CHECKS_NAME
 pytestmark = pytest.mark.heavy(85)  # CPU seconds, about: started first (tests/conftest.py)
 
 RULES = load_rules()
-FAILING = {"不通过", "待填写", "已说明"}
+FAILING = {CheckStatus.FAILED, CheckStatus.PENDING, CheckStatus.EXPLAINED}
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 # rules a workbook can check by itself: not the cross-year or summary ones, nor the credit code's check character

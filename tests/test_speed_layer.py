@@ -13,6 +13,7 @@ import pytest
 from consolidate_support import YEAR, build
 from test_architecture import SOURCE, SPEED_LAYER
 from xxgk import speed
+from xxgk.catalogue import Status
 
 REPO = SOURCE.parents[1]
 
@@ -61,7 +62,7 @@ def test_deleting_the_speed_layer_leaves_a_working_tool(small_folder, tmp_path):
                           consolidated.stdout.replace(str(summary), "汇总").splitlines()[:-1], counts)
     assert outputs["without"][4] == {"pipeline:careful": 1} and outputs["whole"][4]["pipeline:fast"] == 1
     assert outputs["without"][:4] == outputs["whole"][:4]
-    assert outputs["whole"][0] == 2 and "无法读取" in outputs["whole"][1]
+    assert outputs["whole"][0] == 2 and Status.UNREADABLE in outputs["whole"][1]
 
 
 def test_failures_are_logged_and_told_once(tmp_path, monkeypatch):
@@ -125,7 +126,7 @@ def test_a_reader_bug_makes_the_file_unreadable_with_its_traceback_logged(tmp_pa
 
     entry = read_entry(tmp_path / "a.xlsx", broken_reader)
     (log,) = (tmp_path / "logs").iterdir()
-    assert entry.status == "无法读取" and "读取时发生意外错误（KeyError）" in entry.note and str(log) in entry.note
+    assert entry.status == Status.UNREADABLE and "读取时发生意外错误（KeyError）" in entry.note and str(log) in entry.note
     assert "a bug, not the file" in log.read_text(encoding="utf-8") and "Traceback" not in entry.note
 
 

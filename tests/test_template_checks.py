@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from xxgk.catalogue import CheckStatus, Level
 from xxgk.formats import FORMATS, get_format
 
 from template_support import build, load, names, rule_checks
@@ -58,10 +59,10 @@ def test_status_formula_states(built):
     head = _header(sheet)
     for index, check in enumerate(checks, start=1):
         status = sheet.cell(head["_row"] + index, head["状态"]).value
-        for word in ("通过", "不通过"):
+        for word in (CheckStatus.PASSED, CheckStatus.FAILED):
             assert f'"{word}"' in status
-        assert ('"已说明"' in status) == (check.severity == "warning")
-        assert ('"待填写"' in status) == bool(check.pending_if_blank)
+        assert (f'"{CheckStatus.EXPLAINED}"' in status) == (check.severity == "warning")
+        assert (f'"{CheckStatus.PENDING}"' in status) == bool(check.pending_if_blank)
 
 
 def test_checks_name_covers_id_and_explanation_columns(built):
@@ -82,8 +83,8 @@ def test_summary_counts_errors_and_warnings(built):
     sheet = workbook["校验结果"]
     formulas = [c.value for row in sheet.iter_rows(max_row=_header(sheet)["_row"]) for c in row
                 if isinstance(c.value, str) and c.value.startswith("=COUNTIF")]
-    assert any('"错误"' in f and '"不通过"' in f for f in formulas)
-    assert any('"警告"' in f and '"不通过"' in f for f in formulas)
+    assert any(f'"{Level.ERROR.label}"' in f and f'"{CheckStatus.FAILED}"' in f for f in formulas)
+    assert any(f'"{Level.WARNING.label}"' in f and f'"{CheckStatus.FAILED}"' in f for f in formulas)
 
 
 def _cf_rules(workbook) -> dict[str, list]:
@@ -106,7 +107,7 @@ def test_every_checked_cell_turns_red_or_amber_by_name(built):
     fmt, checks, workbook, found = built
     rules = _cf_rules(workbook)
     for index, check in enumerate(checks, start=1):
-        wanted = f'xxgk_chk_{index}="不通过"'
+        wanted = f'xxgk_chk_{index}="{CheckStatus.FAILED}"'
         colour = "FF9999" if check.severity == "error" else "FFD966"
         for key in check.cells:
             on_cell = rules.get(found[f"xxgk_{key.replace('.', '_')}"], [])
@@ -117,7 +118,7 @@ def test_every_checked_cell_turns_red_or_amber_by_name(built):
 
 def test_errors_take_priority_over_warnings(built):
     _, checks, workbook, _ = built
-    severity = {f'xxgk_chk_{i}="不通过"': c.severity for i, c in enumerate(checks, start=1)}
+    severity = {f'xxgk_chk_{i}="{CheckStatus.FAILED}"': c.severity for i, c in enumerate(checks, start=1)}
     for sheet in workbook.worksheets:
         if sheet.title == "校验结果":
             continue
@@ -135,7 +136,7 @@ def test_status_column_coloured(built):
     for index in (1, len(checks)):
         coordinate = sheet.cell(head["_row"] + index, head["状态"]).coordinate
         formulas = " ".join(r[1] for r in rules[("校验结果", coordinate)])
-        assert '"不通过"' in formulas and '"错误"' in formulas and '"警告"' in formulas
+        assert all(f'"{word}"' in formulas for word in (CheckStatus.FAILED, Level.ERROR.label, Level.WARNING.label))
 
 
 def test_template_without_checks_still_has_the_names(tmp_path):

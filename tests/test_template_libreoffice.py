@@ -12,6 +12,7 @@ import subprocess
 import pytest
 import xlsxwriter
 
+from xxgk.catalogue import CheckStatus
 from xxgk.formats import FORMATS, Kind, get_format
 from xxgk.model import LiveCheck
 from xxgk.samples import table_values
@@ -66,9 +67,9 @@ CHECKS = (
 )
 CASES = {  # file -> (inputs, 说明 of the warning, expected statuses in CHECKS order)
     "fail": ({"t3.new.natural": 7, "t2.regulation.issued": 9, "t3.new.business": "abc"}, None,
-             ["不通过", "不通过", "待填写", "不通过"]),
+             [CheckStatus.FAILED, CheckStatus.FAILED, CheckStatus.PENDING, CheckStatus.FAILED]),
     "explained": ({"t3.new.natural": 2, "t2.regulation.issued": 9, "cover.agency": "区财政局"}, "已核实",
-                  ["通过", "已说明", "通过", "通过"]),
+                  [CheckStatus.PASSED, CheckStatus.EXPLAINED, CheckStatus.PASSED, CheckStatus.PASSED]),
 }
 
 
@@ -144,7 +145,7 @@ def test_live_check_statuses_after_recalculation(recalculated):
         assert f"新收为 {inputs['t3.new.natural']}" in texts
         assert "表三 · 新收" in texts  # the HYPERLINK shows our location text
         summary = [c.value for row in sheet.iter_rows(max_row=4) for c in row if isinstance(c.value, (int, float))]
-        errors_failing = sum(s == "不通过" and c.severity == "error" for s, c in zip(statuses, CHECKS))
+        errors_failing = sum(s == CheckStatus.FAILED and c.severity == "error" for s, c in zip(statuses, CHECKS))
         assert summary[0] == errors_failing, case
 
 

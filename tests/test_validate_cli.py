@@ -11,6 +11,7 @@ from pathlib import Path
 import openpyxl
 from click.testing import CliRunner
 
+from xxgk.catalogue import Status
 from xxgk.cli import main
 from xxgk.formats import get_format
 from xxgk.rules import live_checks_for, load_rules
@@ -59,7 +60,7 @@ def explain(path: Path, instance_id: str, text: str) -> None:
 def test_clean_workbook_exits_zero(tmp_path):
     result = run_process(workbook(tmp_path / "a.xlsx"))
     assert result.returncode == 0, result.stdout
-    assert "通过" in result.stdout
+    assert Status.PASSED in result.stdout
 
 
 def test_errors_exit_one_with_cells_in_json(tmp_path, mode):
@@ -67,19 +68,19 @@ def test_errors_exit_one_with_cells_in_json(tmp_path, mode):
     result = run(path, "--json")  # the mode fixture has set this process up
     assert result.returncode == 1
     (report,) = json.loads(result.stdout)
-    assert report["status"] == "有错误"
+    assert report["status"] == Status.ERRORS
     finding = next(f for f in report["findings"] if f["rule"] == "三-勾稽")
     assert finding["cell"].startswith("表三!") and finding["severity"] == "error"
 
 
 def test_explained_warning_is_reported_as_explained(tmp_path, mode):
     path = workbook(tmp_path / "a.xlsx", **{"t2.fee.amount": 250000.0})
-    assert json.loads(run(path, "--json").stdout)[0]["status"] == "有警告"
+    assert json.loads(run(path, "--json").stdout)[0]["status"] == Status.WARNINGS
     explain(path, "二-万元", "本单位代收全区土地出让相关费用，数额属实。")
     result = run(path, "--json")
     (report,) = json.loads(result.stdout)
     assert result.returncode == 0
-    assert (report["status"], report["warnings"], report["explained"]) == ("已说明", 0, 1)
+    assert (report["status"], report["warnings"], report["explained"]) == (Status.EXPLAINED, 0, 1)
     assert report["findings"][0]["explanation"].startswith("本单位代收")
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from reader_fixtures import build_template, edit_with_openpyxl, rewrite_member, sample_values
+from xxgk.catalogue import Status
 from xxgk.errors import ReadError
 from xxgk.formats import get_format
 from xxgk.readers import read_workbook
@@ -78,7 +79,7 @@ def check_file(path: Path, ruleset, fast: bool):
 def test_a_note_explains_the_failing_warning(files, ruleset, fast):
     result = check_file(files["explained"], ruleset, fast)
     assert [(f.rule_id, f.explanation) for f in result.report.explained] == [(WARNING, NOTE)]
-    assert result.status == "已说明"
+    assert result.status == Status.EXPLAINED
 
 
 @pytest.mark.parametrize("fast", [False, True], ids=["careful", "fast"])
@@ -86,14 +87,14 @@ def test_a_damaged_checks_sheet_is_not_read_when_no_warning_fails(files, ruleset
     with pytest.raises(ReadError):  # the sheet really is damaged: a full read refuses the file
         read_workbook(files["passing_damaged"])
     result = check_file(files["passing_damaged"], ruleset, fast)
-    assert result.error is None and result.status == "通过"
+    assert result.error is None and result.status == Status.PASSED
 
 
 @pytest.mark.parametrize("fast", [False, True], ids=["careful", "fast"])
 def test_a_damaged_checks_sheet_makes_the_file_unreadable_once_a_warning_fails(files, ruleset, fast):
     result = check_file(files["warned_damaged"], ruleset, fast)
     assert result.report is None and isinstance(result.error, ReadError)
-    assert result.status == "无法读取" and "warned_damaged.xlsx" in str(result.error)
+    assert result.status == Status.UNREADABLE and "warned_damaged.xlsx" in str(result.error)
 
 
 def test_consolidation_reads_the_notes_it_needs_and_no_others(files, tmp_path):
@@ -105,6 +106,6 @@ def test_consolidation_reads_the_notes_it_needs_and_no_others(files, tmp_path):
         (folder / f"{name}.xlsx").write_bytes(files[name].read_bytes())
     result = consolidate([folder], tmp_path / "汇总.xlsx", year=2023)
     by_name = {entry.path.stem: entry for entry in result.entries}
-    assert by_name["explained"].status == "已说明"
+    assert by_name["explained"].status == Status.EXPLAINED
     assert [f.explanation for f in by_name["explained"].report.explained] == [NOTE]
-    assert by_name["passing_damaged"].status == "通过"
+    assert by_name["passing_damaged"].status == Status.PASSED

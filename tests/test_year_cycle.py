@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 import xxgk
 from consolidate_support import YEAR, balanced_values, following_year, named_values, sheet_rows
+from xxgk.catalogue import Status
 from xxgk.cli import main
 from xxgk.formats import defined_name, get_format
 from xxgk.readers import read_workbook
@@ -136,13 +137,13 @@ def test_handout_never_overwrites_without_force(cycle):
 # ---------------------------------------------------------------------------------------------- 退回
 def faulty(cycle) -> dict[str, str]:
     """Agency -> status, for those 报送情况 says have errors or open warnings."""
-    return {row[2]: row[5] for row in sheet_rows(cycle["summary"], "报送情况")[1:] if row[5] in ("有错误", "有警告")}
+    return {row[2]: row[5] for row in sheet_rows(cycle["summary"], "报送情况")[1:] if row[5] in (Status.ERRORS, Status.WARNINGS)}
 
 
 def test_one_notice_and_marked_copy_per_faulty_agency(cycle):
     returned = cycle["root"] / "退回"
     sent_back = faulty(cycle)
-    assert sent_back["乙局"] == "有错误" and "新设局" not in sent_back
+    assert sent_back["乙局"] == Status.ERRORS and "新设局" not in sent_back
     expected = [f"{name}_{kind}" for name in sent_back for kind in ("校验标记.xlsx", "退回通知.txt")]
     assert sorted(p.name for p in returned.iterdir()) == sorted([*expected, "退回清单.xlsx"])
     notice = (returned / "乙局_退回通知.txt").read_bytes()

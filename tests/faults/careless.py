@@ -15,13 +15,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from xxgk.catalogue import Status
 from xxgk.identity import check_character
 
 from .base import ANY, CLEAN, FINDINGS, READ, REFUSE, YEAR, Case, edit, template_bytes, values_for, write
 
 FORMAT = "2021"
-SUMMARY_LEFT_OUT, MARKED_COPY = "汇总表（未计入）", "标记副本（未计入）"
-INCLUDED = ("通过", "有警告")
+SUMMARY_LEFT_OUT, MARKED_COPY = Status.SUMMARY_LEFT_OUT, Status.MARKED_COPY
+INCLUDED = (Status.PASSED, Status.WARNINGS)
 # one agency, pasted from elsewhere: the same name once each way (the last, filled latest, is kept)
 INVISIBLE = ("\ufeff", "\u200b", "\u00a0", "\u2060", "\u3000", "\u00ad", "\u200d")
 SHARED = "11370800MB2800010"  # 17 characters of an agency-like code; its check character is added below
@@ -48,9 +49,9 @@ def own_outputs(folder: Path) -> list[Case]:
     from xxgk.validate import check_file, write_marked
 
     agencies = [_workbook(folder, f"汇总过的{i}.xlsx", f"汇总过的第{i}局", 700 + i) for i in range(2)]
-    cases = [Case(path, "careless", "summarised_agency", CLEAN, status="通过") for path in agencies]
+    cases = [Case(path, "careless", "summarised_agency", CLEAN, status=Status.PASSED) for path in agencies]
     unnamed = _workbook(folder, "未填名称.xlsx", "", 703, **{"cover.credit_code": ""})
-    cases.append(Case(unnamed, "careless", "summarised_unnamed_agency", FINDINGS, status="有错误"))
+    cases.append(Case(unnamed, "careless", "summarised_unnamed_agency", FINDINGS, status=Status.ERRORS))
     with tempfile.TemporaryDirectory(prefix="xxgk-careless-") as scratch:
         made = Path(scratch) / "上次的汇总.xlsx"
         consolidate([*agencies, unnamed], made, ruleset=load_rules())
@@ -62,7 +63,7 @@ def own_outputs(folder: Path) -> list[Case]:
         cases.append(Case(write(folder, name, data), "careless", "own_summary", READ, status=SUMMARY_LEFT_OUT))
     os.utime(folder / "同名的汇总.xlsx", (time.time() + 3600,) * 2)  # newer than the agency it is named like
     source = _workbook(folder, "标记前.xlsx", "标记局", 710)
-    cases.append(Case(source, "careless", "marked_source", CLEAN, status="通过"))
+    cases.append(Case(source, "careless", "marked_source", CLEAN, status=Status.PASSED))
     target = folder / "标记前_校验标记.xlsx"
     write_marked(check_file(source, load_rules()), target)
     cases.append(Case(target, "careless", "own_marked_copy", CLEAN, status=MARKED_COPY))
@@ -90,14 +91,14 @@ def identities(folder: Path) -> list[Case]:
         path = _workbook(folder, f"隐形字符_{i}.xlsx", f"隐形{invisible}字符局", 720 + i,
                          **{"cover.credit_code": "", "cover.date": f"{YEAR[FORMAT] + 1}-01-{10 + i:02d}"})
         cases.append(Case(path, "careless", "invisible_name", CLEAN,
-                          status="通过" if last else "重复（已被替代）"))
+                          status=Status.PASSED if last else Status.REPLACED))
     shared = SHARED + check_character(SHARED)
     for i in range(3):
         path = _workbook(folder, f"同码_{i}.xlsx", f"同码第{i}局", 730 + i, **{"cover.credit_code": shared})
-        cases.append(Case(path, "careless", "shared_code", CLEAN, status="有警告"))
+        cases.append(Case(path, "careless", "shared_code", CLEAN, status=Status.WARNINGS))
     for i, code in enumerate(PLACEHOLDERS):
         path = _workbook(folder, f"占位码_{i}.xlsx", f"占位码第{i}局", 740 + i, **{"cover.credit_code": code})
-        cases.append(Case(path, "careless", "placeholder_code", CLEAN, status="有警告"))
+        cases.append(Case(path, "careless", "placeholder_code", CLEAN, status=Status.WARNINGS))
     return cases
 
 
@@ -109,11 +110,11 @@ def names(folder: Path) -> list[Case]:
             path = _workbook(folder, f"{name}.xlsx", f"{name}{i}", 750 + i)
         except OSError:  # a file system that allows no such name (Windows): only the agency name keeps them
             path = _workbook(folder, f"控制符_{i}.xlsx", f"{name}{i}", 750 + i)
-        cases.append(Case(path, "careless", "control_characters", READ, status="通过"))
+        cases.append(Case(path, "careless", "control_characters", READ, status=Status.PASSED))
     for i, sub in enumerate(("甲", "乙")):
         (folder / sub).mkdir()
         path = _workbook(folder / sub, "报表.xlsx", f"子文件夹{sub}局", 760 + i)
-        cases.append(Case(path, "careless", "same_file_name", CLEAN, status="通过"))
+        cases.append(Case(path, "careless", "same_file_name", CLEAN, status=Status.PASSED))
     return cases
 
 
@@ -127,18 +128,18 @@ def not_files(folder: Path) -> list[Case]:
             os.symlink(loop_a.name, loop_b)
         except OSError:  # no right to make links here (Windows without developer mode)
             return cases
-        cases += [Case(p, "careless", "link_loop", REFUSE, ("符号链接",), status="无法读取") for p in (loop_a, loop_b)]
+        cases += [Case(p, "careless", "link_loop", REFUSE, ("符号链接",), status=Status.UNREADABLE) for p in (loop_a, loop_b)]
         broken = folder / "断开的链接.xlsx"
         os.symlink("不存在的文件.xlsx", broken)
-        cases.append(Case(broken, "careless", "broken_link", REFUSE, ("指向的文件不存在",), status="无法读取"))
+        cases.append(Case(broken, "careless", "broken_link", REFUSE, ("指向的文件不存在",), status=Status.UNREADABLE))
         target = _workbook(folder.parent, "链接目标.xlsx", "链接目标局", 780)
         linked = folder / "链接到好文件.xlsx"
         os.symlink(target, linked)
-        cases.append(Case(linked, "careless", "link_to_file", CLEAN, status="通过"))
+        cases.append(Case(linked, "careless", "link_to_file", CLEAN, status=Status.PASSED))
     if hasattr(os, "mkfifo"):
         fifo = folder / "管道.xlsx"
         os.mkfifo(fifo)
-        cases.append(Case(fifo, "careless", "fifo", REFUSE, ("不是普通文件",), status="无法读取"))
+        cases.append(Case(fifo, "careless", "fifo", REFUSE, ("不是普通文件",), status=Status.UNREADABLE))
     return cases
 
 

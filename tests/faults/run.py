@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from .base import ANY, CLEAN, FINDINGS, READ, REFUSE, Case
+from xxgk.catalogue import Status
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
-UNREADABLE = "无法读取"
+UNREADABLE = Status.UNREADABLE
 TIMEOUT = 240
 _FORMULA = re.compile(rb"<(?:\w+:)?f(?:\s[^>]*)?>(.*?)</(?:\w+:)?f>", re.S)
 

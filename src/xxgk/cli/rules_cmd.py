@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from ..catalogue import Level
 from ..rules import RulesError, default_rules_path, load_rules
 from .common import EXIT_UNREADABLE
 
@@ -39,5 +40,5 @@ def list_rules(rules_file: str | None) -> None:
         click.echo("\n".join(err.problems), err=True)
         raise SystemExit(EXIT_UNREADABLE) from None
     for spec in ruleset.specs:
-        level = "错误" if spec.severity == "error" else "警告"
+        level = Level(spec.severity).label
         click.echo(f"{spec.id}\t{level}\t{'/'.join(spec.formats)}\t{spec.title}")

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
+from ..catalogue import Level
 from ..formats import get_format
 from ..model import Finding, FormData
 from ..readers.refs import column_letters, parse_cell, quote_sheet
@@ -113,8 +114,7 @@ def summary_message(findings: Sequence[Finding]) -> str:
     counts = defaultdict(int)
     for finding in findings:
         counts[level(finding)] += 1
-    parts = [f"{counts[name]} 处{label}" for name, label in (("error", "错误"), ("warning", "警告"))
-             if counts[name]]
+    parts = [f"{counts[shown]} 处{shown.label}" for shown in (Level.ERROR, Level.WARNING) if counts[shown]]
     explained = f"（另有 {counts['explained']} 处警告已说明）" if counts["explained"] else ""
     if not parts:
         return "校验通过" + explained

@@ -10,9 +10,10 @@ import yaml
 from ..errors import ReadError, XxgkError
 from ..formats import FORMATS
 from ..inputs import read_input
+from ..catalogue import Level
 from ..resources import rules_file
 
-SEVERITIES = {"error": "错误", "warning": "警告"}
+SEVERITIES = {level.value: level.label for level in (Level.ERROR, Level.WARNING)}
 RULE_FIELDS = {
     "id", "title", "severity", "formats", "for_each", "assert", "message", "mark", "params",
     "enabled", "guard", "pending_if_blank", "description",
