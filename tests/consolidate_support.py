@@ -112,7 +112,8 @@ def write_submissions(folder: Path) -> Submissions:
     renamed = build(folder / "教育局更名后.xlsx", "示例区教育体育局", 511,
                     **{"cover.credit_code": code, "cover.date": f"{YEAR + 1}-01-29"})
     old_status = files[2].expected_status
-    files[2] = SampleFile(files[2].path, files[2].agency, old_status if old_status == Status.ERRORS else Status.WARNINGS)
+    files[2] = SampleFile(files[2].path, files[2].agency,
+                          old_status if old_status == Status.ERRORS else Status.WARNINGS)
     files.append(SampleFile(renamed, "示例区教育体育局", Status.WARNINGS))
     # in a sub-folder; and a workbook without an extension, as a mail client saves attachments
     (folder / "补报").mkdir()

@@ -140,6 +140,12 @@ def test_a_read_error_keeps_its_kind_between_processes_and_in_json():
     assert shown == {"status": "无法读取", "error_kind": "too_large"}
 
 
+def test_finding_kinds_are_not_rules_of_the_rules_file():
+    from xxgk.rules import load_rules
+
+    assert not {spec.id for spec in load_rules().specs} & {kind.value for kind in FindingKind}
+
+
 def test_status_knows_which_are_included():
     assert [s for s in Status if s.included] == [Status.PASSED, Status.ERRORS, Status.WARNINGS, Status.EXPLAINED]
     assert Status("无法读取") is Status.UNREADABLE and not Status.UNREADABLE.included

@@ -135,8 +135,8 @@ def test_wrong_year_and_format_are_excluded(tmp_path, mode):
     build(tmp_path / "d.xlsx", "丁局", 4, format_id="2019")
     build(tmp_path / "e.xlsx", "戊局", 5, **{"cover.year": None})
     result = consolidate([tmp_path], tmp_path / "汇总.xlsx")
-    assert statuses(result) == {"a.xlsx": Status.PASSED, "b.xlsx": Status.PASSED, "c.xlsx": Status.WRONG_YEAR, "d.xlsx": Status.WRONG_FORMAT,
-                                "e.xlsx": Status.WRONG_YEAR}
+    assert statuses(result) == {"a.xlsx": Status.PASSED, "b.xlsx": Status.PASSED, "c.xlsx": Status.WRONG_YEAR,
+                                "d.xlsx": Status.WRONG_FORMAT, "e.xlsx": Status.WRONG_YEAR}
     assert (result.included, result.excluded) == (2, 3)
 
 
@@ -210,7 +210,8 @@ def test_our_own_outputs_in_the_input_folder_are_listed_not_counted(tmp_path):
     output.rename(tmp_path / "05_某局.xlsx")
     write_marked(check_file(a, load_rules()), tmp_path / "甲局（最终版）.xlsx")
     third = consolidate([tmp_path], tmp_path / "新汇总.xlsx")
-    assert statuses(third) == {"a.xlsx": Status.PASSED, "05_某局.xlsx": Status.SUMMARY_LEFT_OUT, "甲局（最终版）.xlsx": Status.MARKED_COPY}
+    assert statuses(third) == {"a.xlsx": Status.PASSED, "05_某局.xlsx": Status.SUMMARY_LEFT_OUT,
+                               "甲局（最终版）.xlsx": Status.MARKED_COPY}
     assert third.included == 1 and "标记副本" in next(e.note for e in third.entries if e.status == Status.MARKED_COPY)
 
 

@@ -140,7 +140,8 @@ def bad_inputs(tmp: Path) -> list[tuple[str, Path]]:
         (ReadErrorKind.UNSUPPORTED, tmp / "report.xyz"),
         (ReadErrorKind.MISSING, tmp / "absent.pdf"),
         (ReadErrorKind.UNSAFE, _zip(tmp / "entity.docx", {"word/document.xml": entity})),
-        (ReadErrorKind.TOO_LARGE, _zip(tmp / "bomb.docx", {"word/document.xml": b"<a/>", "word/media/x.bin": b"\0" * 30_000_000})),
+        (ReadErrorKind.TOO_LARGE,
+         _zip(tmp / "bomb.docx", {"word/document.xml": b"<a/>", "word/media/x.bin": b"\0" * 30_000_000})),
         (ReadErrorKind.DAMAGED, _zip(tmp / "notword.docx", {"hello.txt": b"hi"})),
         (ReadErrorKind.NO_TEXT, _scanned_pdf(tmp / "scan.pdf")),
     ]

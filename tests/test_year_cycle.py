@@ -137,7 +137,8 @@ def test_handout_never_overwrites_without_force(cycle):
 # ---------------------------------------------------------------------------------------------- 退回
 def faulty(cycle) -> dict[str, str]:
     """Agency -> status, for those 报送情况 says have errors or open warnings."""
-    return {row[2]: row[5] for row in sheet_rows(cycle["summary"], "报送情况")[1:] if row[5] in (Status.ERRORS, Status.WARNINGS)}
+    return {row[2]: row[5] for row in sheet_rows(cycle["summary"], "报送情况")[1:]
+            if row[5] in (Status.ERRORS, Status.WARNINGS)}
 
 
 def test_one_notice_and_marked_copy_per_faulty_agency(cycle):

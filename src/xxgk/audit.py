@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .catalogue import FindingKind, ReadErrorKind
+from .catalogue import FindingKind, ReadErrorKind, ReadMessage
 from .errors import ReadError, XxgkError
 from .fileio import fitted
 from .formats import Format, get_format
@@ -54,7 +54,7 @@ def find_reports(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[A
                        and not p.name.startswith(_SKIPPED_PREFIXES))
         if not found:
             kinds = " ".join(REPORT_SUFFIXES)
-            empty.append(AuditResult(path, error=ReadError(str(path), ReadErrorKind.EMPTY, f"文件夹中没有报告文件（{kinds}）。")))
+            empty.append(AuditResult(path, error=ReadMessage.FOLDER_EMPTY.error(path, suffixes=kinds)))
         files.extend(found)
     return list(dict.fromkeys(files)), empty
 
@@ -64,7 +64,8 @@ def audit_report(path: str | os.PathLike, ruleset: RuleSet, format_id: str | Non
     try:
         imported = import_report(path, format_id=format_id)
     except XxgkError as err:
-        return AuditResult(path, error=err if isinstance(err, ReadError) else ReadError(str(path), ReadErrorKind.IMPORT, str(err)))
+        wrapped = err if isinstance(err, ReadError) else ReadError(str(path), ReadErrorKind.IMPORT, str(err))
+        return AuditResult(path, error=wrapped)
     except Exception as err:  # noqa: BLE001 -- one odd file must not end a batch of hundreds
         return AuditResult(path, error=ReadErrorKind.FAILED.error(path, kind=type(err).__name__))
     if not holds_tables(imported):

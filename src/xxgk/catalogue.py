@@ -8,7 +8,9 @@ them and refuses any other set, so a call site and its template cannot drift apa
 Statuses keep the Chinese words as their values: they are written into summaries, shown on the
 console and given in ``--json`` exactly as before, and a status read back from an earlier summary
 is the same string. Read-error kinds keep their English tags as values (``ReadError.kind``) with a
-Chinese label and, for the refusals shared by many call sites, the sentence shown to the clerk.
+Chinese label and the sentence shown to the clerk; ReadMessage holds a kind's other sentences.
+Levels keep ``error``/``warning`` (``Finding.severity``, --json) with 错误/警告/已说明 as labels;
+code-made finding kinds keep the rule ids findings have always carried.
 """
 from __future__ import annotations
 
@@ -173,7 +175,8 @@ class ReadErrorKind(Worded):
                "处理超过 {seconds:g} 秒仍未完成{where}，已停止；文件过大或结构异常，请检查原文或拆分后再导入。")
     NO_TEXT = "no_text", "没有文字层", "PDF 中没有文字层（可能是扫描件），无法导入，请先做文字识别。"
     NO_TABLES = "no_tables", "没有表格数字", "没有找到表二、表三、表四中的任何数字，不像是一份年度报告。"
-    NO_NAME_COLUMN = "no_name_column", "找不到单位名称列"
+    NO_NAME_COLUMN = ("no_name_column", "找不到单位名称列", "名单中找不到单位名称所在的列。第一行为 {first_row}；请把单位名称"
+                      "所在列的标题写为“单位名称”（也可用单位全称、机构名称、部门名称、名称等）")
     IMPORT = "import", "导入失败"
     FAILED = "failed", "意外错误", "导入时出现意外错误（{kind}），已跳过此文件；请把文件交给维护人员检查。"
 
@@ -182,28 +185,56 @@ class ReadErrorKind(Worded):
         return ReadError(str(path), self, self.message(**fields))
 
 
+_K = ReadErrorKind  # short, for the table below
+
+
 class ReadMessage(Worded):
-    """Further sentences for a read-error kind, each said at more than one call site."""
+    """The other sentences said for a read-error kind: each names its kind and takes that kind's label."""
 
-    FILE_TOO_LARGE = ("file_too_large", ReadErrorKind.TOO_LARGE.label,
-                      "文件过大（{size}），超过此类文件的上限 {limit}，为安全起见拒绝读取")
-    NOT_A_FILE = "not_a_file", ReadErrorKind.DIRECTORY.label, "这是一个文件夹，不是文件"
-    DAMAGED_PARTS = "damaged_parts", ReadErrorKind.DAMAGED.label, _DAMAGED.format(what="工作簿内部结构不完整：{detail}")
-    DAMAGED_XML = "damaged_xml", ReadErrorKind.DAMAGED.label, _DAMAGED.format(what="内部 XML 内容不完整或格式错误")
-    TOO_LARGE_UNPACKED = "too_large_unpacked", ReadErrorKind.TOO_LARGE.label, "文件解压后过大，拒绝读取。"
+    def __new__(cls, value: str, kind: ReadErrorKind, template: str):
+        self = str.__new__(cls, value)
+        self._value_ = value
+        self.kind, self.label, self.template = kind, kind.label, template
+        return self
 
-    @property
-    def kind(self) -> ReadErrorKind:
-        return READ_MESSAGE_KINDS[self]
+    FILE_TOO_LARGE = "file_too_large", _K.TOO_LARGE, "文件过大（{size}），超过此类文件的上限 {limit}，为安全起见拒绝读取"
+    NOT_A_FILE = "not_a_file", _K.DIRECTORY, "这是一个文件夹，不是文件"
+    DAMAGED_PARTS = "damaged_parts", _K.DAMAGED, _DAMAGED.format(what="工作簿内部结构不完整：{detail}")
+    DAMAGED_XML = "damaged_xml", _K.DAMAGED, _DAMAGED.format(what="内部 XML 内容不完整或格式错误")
+    UNPACKED_TOO_LARGE = "unpacked_too_large", _K.TOO_LARGE, "文件解压后过大，拒绝读取。"
+    FOLDER_EMPTY = "folder_empty", _K.EMPTY, "文件夹中没有报告文件（{suffixes}）。"
+    MARK_SOURCE = "mark_source", _K.DAMAGED, "无法打开工作簿以制作标注副本（{error}）"
+    # earlier summaries (--previous, a city's roll-up) and rosters (--roster)
+    SHEET_MISSING = "sheet_missing", _K.DAMAGED, "汇总表中找不到“{sheet}”工作表"
+    SHEET_DAMAGED = "sheet_damaged", _K.DAMAGED, "“{sheet}”工作表无法读取（{error}）"
+    ROSTER_MISSING = "roster_missing", _K.MISSING, "名单文件不存在"
+    ROSTER_TOO_LARGE = "roster_too_large", _K.TOO_LARGE, "名单文件过大，不像是单位名单"
+    ROSTER_EMPTY = "roster_empty", _K.EMPTY, "名单中没有找到任何单位名称（应在“单位名称”列下）"
+    ROSTER_DAMAGED = "roster_damaged", _K.DAMAGED, "名单工作簿无法读取（{error}）"
+    ROSTER_CSV = ("roster_csv", _K.DAMAGED, "名单第 {line} 行附近无法按 CSV 读取：某一格内容过长，"
+                  "多半是有一个引号（\"）没有配对。请在 Excel 中打开检查后另存为 CSV")
+    ROSTER_ENCODING = "roster_encoding", _K.ENCODING, "名单文件的文字编码无法识别，请另存为 UTF-8 或 GB18030 编码的 CSV 文件"
+    # published reports (import, audit)
+    OLD_DOCUMENT = "old_document", _K.UNSUPPORTED, "不支持{format}格式，请另存为 .docx 后再导入。"
+    TEXT_TOO_LARGE = "text_too_large", _K.TOO_LARGE, "文件超过 {megabytes} MB，不像一份年度报告。"
+    TEXT_UNREADABLE = "text_unreadable", _K.UNREADABLE, "无法读取文件（{reason}）。"
+    TEXT_ENCODING = ("text_encoding", _K.ENCODING,
+                     "文字编码无法识别（既不是 UTF-8 也不是 GB18030），请另存为 UTF-8 文本。")
+    NOT_DOCX = "not_docx", _K.DAMAGED, "文件已损坏或不是 .docx 文件（无法作为压缩包打开）。"
+    MEMBER_RATIO = "member_ratio", _K.TOO_LARGE, "文件中的“{member}”压缩比异常，拒绝读取。"
+    DOCX_BODY_TOO_LARGE = "docx_body_too_large", _K.TOO_LARGE, "文档正文解压后超过 {megabytes} MB，不像一份年度报告，拒绝读取。"
+    NOT_WORD = "not_word", _K.DAMAGED, "不是 Word 文档（缺少 word/document.xml）。"
+    DOCX_UNZIP = "docx_unzip", _K.DAMAGED, "文件已损坏或已加密，无法解压。"
+    DOCX_XML = "docx_xml", _K.DAMAGED, "文档内容已损坏（XML 格式错误）。"
+    HTML_DAMAGED = "html_damaged", _K.DAMAGED, "网页内容无法解析。"
+    PDF_TOO_LARGE = "pdf_too_large", _K.TOO_LARGE, "PDF 文件过大（超过 {megabytes} MB），不像一份年度报告。"
+    PDF_DAMAGED = "pdf_damaged", _K.DAMAGED, "无法读取 PDF：文件{reason}。"
+    PDF_PAGES = "pdf_pages", _K.TOO_LARGE, "PDF 有 {pages} 页，超过 {limit} 页，不像一份年度报告。"
+    PDF_CONTENT = "pdf_content", _K.DAMAGED, "无法读取 PDF 的页面内容，文件可能已损坏。"
+    PDF_TABLES = "pdf_tables", _K.DAMAGED, "无法读取 PDF 中的表格（{error}），文件可能已损坏。"
 
     def error(self, path, **fields) -> ReadError:
         return ReadError(str(path), self.kind, self.message(**fields))
 
-
-READ_MESSAGE_KINDS = {ReadMessage.FILE_TOO_LARGE: ReadErrorKind.TOO_LARGE,
-                      ReadMessage.NOT_A_FILE: ReadErrorKind.DIRECTORY,
-                      ReadMessage.DAMAGED_PARTS: ReadErrorKind.DAMAGED,
-                      ReadMessage.DAMAGED_XML: ReadErrorKind.DAMAGED,
-                      ReadMessage.TOO_LARGE_UNPACKED: ReadErrorKind.TOO_LARGE}
 
 CATALOGUE = (Status, RosterStatus, CheckStatus, Level, FindingKind, ReadErrorKind, ReadMessage)

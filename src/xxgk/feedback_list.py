@@ -17,8 +17,8 @@ from .readers.package import verify_package
 from .xmltext import cell_safe, xml_safe
 from .template.sizing import LINE_PT, MIN_ROW_PT, wrapped_lines
 
-COLUMNS = (("序号", 6), ("单位名称", 26), ("区", 12), ("报送文件", 28), ("状态", 12), (Level.ERROR.label, 6), (Level.WARNING.label, 6),
-           ("主要问题", 56), ("退回通知", 28), ("标记副本", 28), ("重新报送期限", 13))
+COLUMNS = (("序号", 6), ("单位名称", 26), ("区", 12), ("报送文件", 28), ("状态", 12), (Level.ERROR.label, 6),
+           (Level.WARNING.label, 6), ("主要问题", 56), ("退回通知", 28), ("标记副本", 28), ("重新报送期限", 13))
 MAX_TEXT = 32000
 
 

@@ -128,7 +128,8 @@ def not_files(folder: Path) -> list[Case]:
             os.symlink(loop_a.name, loop_b)
         except OSError:  # no right to make links here (Windows without developer mode)
             return cases
-        cases += [Case(p, "careless", "link_loop", REFUSE, ("符号链接",), status=Status.UNREADABLE) for p in (loop_a, loop_b)]
+        cases += [Case(p, "careless", "link_loop", REFUSE, ("符号链接",), status=Status.UNREADABLE)
+                  for p in (loop_a, loop_b)]
         broken = folder / "断开的链接.xlsx"
         os.symlink("不存在的文件.xlsx", broken)
         cases.append(Case(broken, "careless", "broken_link", REFUSE, ("指向的文件不存在",), status=Status.UNREADABLE))

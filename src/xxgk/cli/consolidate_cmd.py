@@ -11,8 +11,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .. import speed
-from ..consolidate import STATUSES, ConsolidationResult, consolidate
 from ..catalogue import NOT_RECEIVED, REJECTED_STATUSES, RosterStatus, Status
+from ..consolidate import STATUSES, ConsolidationResult, consolidate
 from ..pathtext import readable
 from ..rules import RulesError, load_rules
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, fail, friendly_errors

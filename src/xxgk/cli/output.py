@@ -68,7 +68,8 @@ def print_results(results: Iterable[FileResult], console: Console | None = None)
 def result_lines(result: FileResult) -> list[Parts]:
     """The file's line, then one per problem and per finding. Nothing from the file is read as markup."""
     if result.error:
-        return [[(readable(str(result.path)), "bold"), ("  ", ""), (Status.UNREADABLE.label, "red"), (f"：{result.error.reason}", "")]]
+        return [[(readable(str(result.path)), "bold"), ("  ", ""), (Status.UNREADABLE.label, "red"),
+                 (f"：{result.error.reason}", "")]]
     report, form = result.report, result.report.form
     agency = form.values.get("cover.agency") or "（未填单位名称）"
     year = form.values.get("cover.year") or "？"

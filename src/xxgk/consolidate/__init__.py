@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from .. import speed
+from ..catalogue import Status
 from ..errors import ReadError, WriteError, XxgkError
 from ..fileio import remove_stale_temp_folders
 from ..inputs import check_input
@@ -35,7 +36,6 @@ from .compare import compare
 from .rollup import expand_summaries, note_cross_district
 from .outputs import (check_extra_output, hard_links, refuse_input_as_output, refuse_replacing_other_file,
                       resolved as _resolved, write_detail_csv)
-from ..catalogue import Status
 from .result import STATUSES, ConsolidationResult, Entry, MissingAgency
 from .sums import number, sum_values
 

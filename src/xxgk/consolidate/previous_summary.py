@@ -19,7 +19,7 @@ from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
 
-from ..errors import ReadError
+from ..catalogue import ReadMessage
 from ..model import FormData
 from ..readers import read_workbook
 from ..readers import safezip
@@ -126,7 +126,7 @@ def _sheet(path: Path, copy: Path, name: str) -> list[list]:
         workbook = CalamineWorkbook.from_path(str(copy))
         return workbook.get_sheet_by_name(name).to_python() if name in workbook.sheet_names else []
     except Exception as err:  # calamine raises its own types for broken parts
-        raise ReadError(str(path), DAMAGED, f"“{name}”工作表无法读取（{err}）") from None
+        raise ReadMessage.SHEET_DAMAGED.error(path, sheet=name, error=err) from None
 
 
 def _rows(path: Path, copy: Path, folder: tempfile.TemporaryDirectory) -> Iterator[list]:
@@ -137,7 +137,7 @@ def _rows(path: Path, copy: Path, folder: tempfile.TemporaryDirectory) -> Iterat
         try:
             rows = CalamineWorkbook.from_path(str(copy)).get_sheet_by_name(SHEET_DETAIL).iter_rows()
         except Exception as err:  # calamine raises its own types for broken parts
-            raise ReadError(str(path), DAMAGED, f"“{SHEET_DETAIL}”工作表无法读取（{err}）") from None
+            raise ReadMessage.SHEET_DAMAGED.error(path, sheet=SHEET_DETAIL, error=err) from None
         yield from rows
     finally:
         folder.cleanup()

@@ -23,12 +23,11 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from ..catalogue import ReadErrorKind
+from ..catalogue import Level, ReadMessage, Status
 from ..errors import ReadError
 from ..model import FormData
 from ..origin import SUMMARY
 from ..pathtext import readable
-from ..catalogue import Level, Status
 from .identity import NO_NAME, text_of, year_of
 from .labels import (COL_AGENCY, FINDING_LEVEL, FINDING_LOCATION, FINDING_NOTE, FINDING_RULE, SHEET_DETAIL,
                      SHEET_FINDINGS)
@@ -101,7 +100,7 @@ def _agencies(entry: Entry) -> tuple[list[Entry], dict]:
     district = district_name(entry)
     try:
         if member is None:
-            raise ReadError(str(entry.path), ReadErrorKind.DAMAGED, f"汇总表中找不到“{SHEET_DETAIL}”工作表")
+            raise ReadMessage.SHEET_MISSING.error(entry.path, sheet=SHEET_DETAIL)
         form, rows, sheets = read_summary_with(entry.path, member, (SHEET_FINDINGS,))
         agencies = [_entry(entry, agency, district, district + inner) for agency, inner in
                     detail_rows(entry.path, form.format_id, rows)]

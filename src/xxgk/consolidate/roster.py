@@ -18,8 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..catalogue import ReadErrorKind
-from ..errors import ReadError
+from ..catalogue import ReadErrorKind, ReadMessage
 from ..readers.safezip import SafeArchive
 from .identity import name_key, text_of
 
@@ -45,13 +44,13 @@ def read_roster(path: Path) -> list[RosterEntry]:
     """Agencies on the roster, in order, without repeats; ReadError (Chinese) when unusable."""
     path = Path(path)
     if not path.is_file():
-        raise ReadError(str(path), ReadErrorKind.MISSING, "名单文件不存在")
+        raise ReadMessage.ROSTER_MISSING.error(path)
     if path.stat().st_size > MAX_ROSTER_BYTES:
-        raise ReadError(str(path), ReadErrorKind.TOO_LARGE, "名单文件过大，不像是单位名单")
+        raise ReadMessage.ROSTER_TOO_LARGE.error(path)
     rows = _workbook_rows(path) if path.suffix.lower() in WORKBOOK_SUFFIXES else _csv_rows(path)
     entries = _entries(str(path), rows)
     if not entries:
-        raise ReadError(str(path), ReadErrorKind.EMPTY, "名单中没有找到任何单位名称（应在“单位名称”列下）")
+        raise ReadMessage.ROSTER_EMPTY.error(path)
     return entries
 
 
@@ -67,9 +66,8 @@ def _csv_rows(path: Path) -> list[list[str]]:
         try:
             return list(reader)
         except csv.Error:  # a field past csv's limit: in a roster, a quote left open swallowing the rest
-            raise ReadError(str(path), ReadErrorKind.DAMAGED, f"名单第 {reader.line_num} 行附近无法按 CSV 读取：某一格内容过长，"
-                            "多半是有一个引号（\"）没有配对。请在 Excel 中打开检查后另存为 CSV") from None
-    raise ReadError(str(path), ReadErrorKind.ENCODING, "名单文件的文字编码无法识别，请另存为 UTF-8 或 GB18030 编码的 CSV 文件")
+            raise ReadMessage.ROSTER_CSV.error(path, line=reader.line_num) from None
+    raise ReadMessage.ROSTER_ENCODING.error(path)
 
 
 def _workbook_rows(path: Path) -> list[list[str]]:
@@ -81,7 +79,7 @@ def _workbook_rows(path: Path) -> list[list[str]]:
         workbook = CalamineWorkbook.from_path(str(path))
         rows = workbook.get_sheet_by_index(0).to_python()
     except Exception as err:  # calamine raises its own error types for every kind of broken file
-        raise ReadError(str(path), ReadErrorKind.DAMAGED, f"名单工作簿无法读取（{err}）") from None
+        raise ReadMessage.ROSTER_DAMAGED.error(path, error=err) from None
     return [[text_of(value) for value in row] for row in rows]
 
 
@@ -116,8 +114,7 @@ def _entries(path: str, rows: list[list[str]]) -> list[RosterEntry]:
         name_col, code_col, body = _one_column(rows), None, rows
     else:
         shown = "、".join(f"“{h}”" for h in rows[0] if h) or "（空）"
-        raise ReadError(path, ReadErrorKind.NO_NAME_COLUMN, f"名单中找不到单位名称所在的列。第一行为 {shown[:200]}；请把单位名称"
-                        f"所在列的标题写为“单位名称”（也可用单位全称、机构名称、部门名称、名称等）")
+        raise ReadErrorKind.NO_NAME_COLUMN.error(path, first_row=shown[:200])
     entries, seen = [], set()
     for row in body:
         name = row[name_col] if name_col < len(row) else ""

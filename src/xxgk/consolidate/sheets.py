@@ -18,6 +18,7 @@ from typing import Sequence
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from ..catalogue import Level, Status
 from ..formats import Format
 from ..model import CellError, Value
 from ..pathtext import link_target, readable
@@ -28,13 +29,13 @@ from .labels import (COL_AGENCY, COL_CODE, COL_DISTRICT, COL_FILE, COL_STATUS, C
                      SHEET_STATUS)
 from ..template.sizing import LINE_PT, MIN_ROW_PT, wrapped_lines
 from .style import Styles
-from ..catalogue import Level, Status
 from .result import ConsolidationResult, Entry, MissingAgency
 
 MAX_TEXT = 32000  # Excel keeps at most 32767 characters in a cell
 # 文件名 is itself the hyperlink to the file (its folder shows in the link's tip)
 STATUS_COLUMNS = (("序号", 6), ("文件名", 32), (COL_AGENCY, 26), (COL_YEAR, 9), ("格式", 7), (COL_STATUS, 16),
-                  (Level.ERROR.label, 6), (Level.WARNING.label, 6), (Level.EXPLAINED.label, 7), ("主要问题", 60), ("备注", 44))
+                  (Level.ERROR.label, 6), (Level.WARNING.label, 6), (Level.EXPLAINED.label, 7), ("主要问题", 60),
+                  ("备注", 44))
 FINDING_COLUMNS = ((COL_AGENCY, 26), (COL_FILE, 30), (COL_STATUS, 10), (FINDING_RULE, 12), (FINDING_LEVEL, 7),
                    (FINDING_LOCATION, 40), ("单元格", 11), ("实为", 9), ("应为", 9), ("说明", 70), (FINDING_NOTE, 30))
 MISSING_COLUMNS = (("序号", 6), (COL_AGENCY, 34), (COL_CODE, 22), ("情况", 70))

@@ -11,7 +11,6 @@ import zipfile
 from pathlib import Path
 
 from ..catalogue import ReadErrorKind, ReadMessage
-from ..errors import ReadError
 from .budget import check_time
 from .document import Document, Line, clean_text, is_page_number
 from .grid import Cell, grid_rows
@@ -113,17 +112,17 @@ def _parse(path: Path):
     try:
         with zipfile.ZipFile(path) as archive:
             if archive.getinfo(_MAIN_PART).file_size > MAX_MAIN_PART:
-                raise ReadError(str(path), ReadErrorKind.TOO_LARGE, "文档正文解压后超过 50 MB，不像一份年度报告，拒绝读取。")
+                raise ReadMessage.DOCX_BODY_TOO_LARGE.error(path, megabytes=50)
             data = archive.read(_MAIN_PART)
     except KeyError:
-        raise ReadError(str(path), ReadErrorKind.DAMAGED, "不是 Word 文档（缺少 word/document.xml）。") from None
+        raise ReadMessage.NOT_WORD.error(path) from None
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
-        raise ReadError(str(path), ReadErrorKind.DAMAGED, "文件已损坏或已加密，无法解压。") from None
+        raise ReadMessage.DOCX_UNZIP.error(path) from None
     except zipfile.LargeZipFile:
-        raise ReadMessage.TOO_LARGE_UNPACKED.error(path) from None
+        raise ReadMessage.UNPACKED_TOO_LARGE.error(path) from None
     try:
         return fromstring(data, forbid_dtd=True)
     except DefusedXmlException:
         raise ReadErrorKind.UNSAFE.error(path) from None
     except ParseError:
-        raise ReadError(str(path), ReadErrorKind.DAMAGED, "文档内容已损坏（XML 格式错误）。") from None
+        raise ReadMessage.DOCX_XML.error(path) from None

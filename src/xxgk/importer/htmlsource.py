@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..catalogue import ReadErrorKind
-from ..errors import ReadError
+from ..catalogue import ReadErrorKind, ReadMessage
 from .budget import check_time
 from .document import Document, Line, clean_text, is_page_number
 from .grid import Cell, grid_rows
@@ -40,7 +39,7 @@ def _parse(path: Path, html: str):
     try:
         root = etree.fromstring(html, parser) if html.strip() else None
     except (etree.LxmlError, ValueError):
-        raise ReadError(str(path), ReadErrorKind.DAMAGED, "网页内容无法解析。") from None
+        raise ReadMessage.HTML_DAMAGED.error(path) from None
     if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
         raise ReadErrorKind.TOO_DEEP.error(path)
     return root

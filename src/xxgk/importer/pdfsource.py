@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from ..catalogue import ReadErrorKind
+from ..catalogue import ReadErrorKind, ReadMessage
 from ..errors import ReadError
 from ..formats import FORMATS
 from .budget import check_time
@@ -28,7 +28,7 @@ _LABELS_ON_A_TABLE_PAGE = 3
 def read_pdf(path: Path, *, use_tables: bool = True) -> Document:
     """``use_tables=False`` reads the text layer only, as a copy from a PDF viewer would."""
     if path.stat().st_size > MAX_PDF_BYTES:
-        raise ReadError(str(path), ReadErrorKind.TOO_LARGE, "PDF 文件过大（超过 100 MB），不像一份年度报告。")
+        raise ReadMessage.PDF_TOO_LARGE.error(path, megabytes=100)
     pages = _text_layer(path)
     if not any(text.strip() for text, _ in pages):
         raise ReadErrorKind.NO_TEXT.error(path)
@@ -49,10 +49,10 @@ def _text_layer(path: Path) -> list[tuple[str, int]]:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as err:
         reason = "已加密" if "password" in str(err).lower() else "已损坏或不是 PDF"
-        raise ReadError(str(path), ReadErrorKind.DAMAGED, f"无法读取 PDF：文件{reason}。") from None
+        raise ReadMessage.PDF_DAMAGED.error(path, reason=reason) from None
     try:
         if len(pdf) > MAX_PDF_PAGES:
-            raise ReadError(str(path), ReadErrorKind.TOO_LARGE, f"PDF 有 {len(pdf)} 页，超过 {MAX_PDF_PAGES} 页，不像一份年度报告。")
+            raise ReadMessage.PDF_PAGES.error(path, pages=len(pdf), limit=MAX_PDF_PAGES)
         pages = []
         for index in range(len(pdf)):
             check_time(f"PDF 第{index + 1}页")
@@ -63,7 +63,7 @@ def _text_layer(path: Path) -> list[tuple[str, int]]:
             page.close()
         return pages
     except pdfium.PdfiumError:
-        raise ReadError(str(path), ReadErrorKind.DAMAGED, "无法读取 PDF 的页面内容，文件可能已损坏。") from None
+        raise ReadMessage.PDF_CONTENT.error(path) from None
     finally:
         pdf.close()
 
@@ -131,7 +131,7 @@ def _ruled_pages(path: Path, numbers: list[int]) -> dict[int, list[Line]]:
     except ReadError:
         raise
     except Exception as err:  # pdfminer raises many kinds for broken files
-        raise ReadError(str(path), ReadErrorKind.DAMAGED, f"无法读取 PDF 中的表格（{type(err).__name__}），文件可能已损坏。") from None
+        raise ReadMessage.PDF_TABLES.error(path, error=type(err).__name__) from None
     return found
 
 

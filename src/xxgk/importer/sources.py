@@ -10,7 +10,6 @@ import zipfile
 from pathlib import Path
 
 from ..catalogue import ReadErrorKind, ReadMessage
-from ..errors import ReadError
 from .budget import check_time
 from ..inputs import check_input
 from .document import Document, Line, clean_text, is_page_number
@@ -31,7 +30,7 @@ def read_document(path: str | Path) -> Document:
     suffix = path.suffix.lower()
     check_input(path)  # a FIFO, device or link loop is refused by name, never opened
     if suffix in _OLD_FORMATS:
-        raise ReadError(str(path), ReadErrorKind.UNSUPPORTED, f"不支持{_OLD_FORMATS[suffix]}格式，请另存为 .docx 后再导入。")
+        raise ReadMessage.OLD_DOCUMENT.error(path, format=_OLD_FORMATS[suffix])
     if suffix in TEXT_SUFFIXES:
         return read_text(path)
     if suffix in HTML_SUFFIXES:
@@ -55,11 +54,11 @@ def read_text(path: Path) -> Document:
 
 def _read_limited(path: Path) -> bytes:
     if path.stat().st_size > MAX_TEXT_BYTES:
-        raise ReadError(str(path), ReadErrorKind.TOO_LARGE, f"文件超过 {MAX_TEXT_BYTES // 1024 // 1024} MB，不像一份年度报告。")
+        raise ReadMessage.TEXT_TOO_LARGE.error(path, megabytes=MAX_TEXT_BYTES // 1024 // 1024)
     try:
         return path.read_bytes()
     except OSError as err:
-        raise ReadError(str(path), ReadErrorKind.UNREADABLE, f"无法读取文件（{err.strerror}）。") from None
+        raise ReadMessage.TEXT_UNREADABLE.error(path, reason=err.strerror) from None
 
 
 def _declared_charset(data: bytes) -> str | None:
@@ -83,7 +82,7 @@ def decode_bytes(path: Path, data: bytes, declared: str | None = None) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ReadError(str(path), ReadErrorKind.ENCODING, "文字编码无法识别（既不是 UTF-8 也不是 GB18030），请另存为 UTF-8 文本。")
+    raise ReadMessage.TEXT_ENCODING.error(path)
 
 
 def text_lines(text: str) -> list[Line]:
@@ -144,10 +143,10 @@ def check_zip(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError):
-        raise ReadError(str(path), ReadErrorKind.DAMAGED, "文件已损坏或不是 .docx 文件（无法作为压缩包打开）。") from None
+        raise ReadMessage.NOT_DOCX.error(path) from None
     total = sum(m.file_size for m in members)
     if total > MAX_ZIP_MEMBERS_BYTES:
-        raise ReadMessage.TOO_LARGE_UNPACKED.error(path)
+        raise ReadMessage.UNPACKED_TOO_LARGE.error(path)
     for member in members:
         if member.file_size > 1024 * 1024 and member.file_size > MAX_ZIP_RATIO * max(member.compress_size, 1):
-            raise ReadError(str(path), ReadErrorKind.TOO_LARGE, f"文件中的“{member.filename}”压缩比异常，拒绝读取。")
+            raise ReadMessage.MEMBER_RATIO.error(path, member=member.filename)

@@ -11,13 +11,13 @@ import os
 import zipfile
 from dataclasses import dataclass, field
 
+from ..catalogue import ReadErrorKind, ReadMessage
 from ..errors import ReadError
 from ..formats import TEMPLATE_VERSION, Format, UnknownFormat, defined_name, get_format
 from ..inputs import input_kind
 from ..model import MAX_CHECKS, FormData, Value
 from ..origin import origin_of
 from .detect import WORKBOOK_KINDS, detect_kind, refused
-from ..catalogue import ReadErrorKind, ReadMessage
 from .names import NameTarget, broken_remark, missing_remark, name_map, range_remark
 from .placement import check_placement
 from .refs import Area

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import yaml
 
+from ..catalogue import Level
 from ..errors import ReadError, XxgkError
 from ..formats import FORMATS
 from ..inputs import read_input
-from ..catalogue import Level
 from ..resources import rules_file
 
 SEVERITIES = {level.value: level.label for level in (Level.ERROR, Level.WARNING)}

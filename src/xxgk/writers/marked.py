@@ -19,8 +19,8 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from ..catalogue import ReadErrorKind
-from ..errors import ReadError, WriteError
+from ..catalogue import ReadMessage
+from ..errors import WriteError
 from ..fileio import atomic_path
 from ..model import Finding, FormData
 from ..origin import MARKED, ORIGIN_NAME, origin_formula
@@ -74,7 +74,7 @@ def _load(source: Path, keep_vba: bool) -> openpyxl.Workbook:
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not keep
             return openpyxl.load_workbook(source, keep_vba=keep_vba and kind == "xlsm", keep_links=True)
     except Exception as err:  # openpyxl raises many kinds on a broken file
-        raise ReadError(str(source), ReadErrorKind.DAMAGED, f"无法打开工作簿以制作标注副本（{type(err).__name__}）") from None
+        raise ReadMessage.MARK_SOURCE.error(source, error=type(err).__name__) from None
 
 
 def _mark_cells(book: openpyxl.Workbook, form: FormData, findings: Sequence[Finding]) -> None:
