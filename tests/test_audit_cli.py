@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from xxgk.catalogue import Status
+from xxgk.catalogue import FindingKind, Level, ReadErrorKind, Status
 from xxgk.cli import main
 from xxgk.formats import get_format
 from xxgk.readers import read_workbook
@@ -153,7 +153,7 @@ def test_audit_prints_narrative_warnings_and_import_gaps(tmp_path):
                           narrative=[f"本年共收到政府信息公开申请{values['t3.new.total'] + 5}件。"])
     result = run("audit", report)
     assert result.exit_code == 0, result.output  # a warning alone, as with validate
-    assert "叙述-一致" in result.output and "警告 1" in result.output
+    assert FindingKind.NARRATIVE_FIGURE in result.output and f"{Level.WARNING.label} 1" in result.output
     text = report.read_text(encoding="utf-8").replace("（七）总计", "（七）合计")  # the label cannot be found
     report.write_text(text, encoding="utf-8")
     result = run("audit", report, "--json")
@@ -221,8 +221,10 @@ def test_audit_bad_options(tmp_path, args, words):
 
 def test_audit_of_an_empty_folder(tmp_path):
     (tmp_path / "empty").mkdir()
-    result = run("audit", tmp_path / "empty")
-    assert result.exit_code == 2 and "没有报告文件" in result.output
+    result = run("audit", tmp_path / "empty", "--json")
+    assert result.exit_code == 2
+    [item] = json.loads(result.output)
+    assert item["status"] == Status.UNREADABLE and item["error_kind"] == ReadErrorKind.EMPTY
 
 
 def test_an_unexpected_failure_on_one_report_does_not_end_the_batch(tmp_path, monkeypatch):
@@ -241,6 +243,6 @@ def test_an_unexpected_failure_on_one_report_does_not_end_the_batch(tmp_path, mo
     monkeypatch.setattr(xxgk.audit, "import_report", breaks_on_odd)
     result = run("audit", tmp_path)
     assert result.exit_code == 2
-    assert "good.html" in result.output and "通过 1" in result.output
-    assert "odd.html" in result.output and "意外错误（RuntimeError）" in result.output
+    assert "good.html" in result.output and f"{Status.PASSED} 1" in result.output
+    assert "odd.html" in result.output and ReadErrorKind.FAILED.message(kind="RuntimeError") in result.output
     assert "Traceback" not in result.output

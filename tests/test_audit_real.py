@@ -98,7 +98,7 @@ def test_the_two_text_reports_audit_clean(tmp_path):
     assert code == 0
     assert [(i["findings"], i["import"]["missing"], i["import"]["blanks"]) for i in items] == [([], [], [])] * 2
     result = run("audit", *reports, "--mark", "-o", tmp_path / "out")
-    assert result.exit_code == 0 and "通过 2" in result.output
+    assert result.exit_code == 0 and f"{Status.PASSED} 2" in result.output
     for report in reports:
         form = read_workbook(tmp_path / "out" / f"{report.stem}.xlsx")
         imported = import_report(report)

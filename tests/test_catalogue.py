@@ -13,7 +13,6 @@ import pytest
 from test_architecture import modules
 from xxgk.catalogue import (CATALOGUE, CheckStatus, FindingKind, Level, ReadErrorKind, ReadMessage, RosterStatus,
                             Status, Worded)
-from xxgk.errors import ReadError
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 # What programs have always seen (--json "status" and "error_kind", summaries' 状态 column, rule ids):

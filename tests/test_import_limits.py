@@ -13,8 +13,7 @@ from click.testing import CliRunner
 
 from faults.costly import NESTED_DIVS, ruled_pdf
 from published_support import GULOU
-from xxgk.catalogue import Status
-from xxgk.catalogue import ReadErrorKind
+from xxgk.catalogue import ReadErrorKind, ReadMessage, Status
 from xxgk.cli import main
 from xxgk.errors import ReadError
 from xxgk.importer import budget, import_report, pdfsource
@@ -40,7 +39,7 @@ def test_deep_nesting_is_refused_before_it_costs(tmp_path):
     page.write_text("<html><body>" + "<div>" * NESTED_DIVS + "表三" + "</div>" * NESTED_DIVS + "</body></html>")
     with pytest.raises(ReadError) as caught:
         import_report(page)
-    assert caught.value.kind == ReadErrorKind.TOO_DEEP and "嵌套超过 256 层" in str(caught.value)
+    assert caught.value.kind == ReadErrorKind.TOO_DEEP and caught.value.reason == ReadErrorKind.TOO_DEEP.template
 
 
 def test_a_pdf_of_too_many_pages_is_refused_unread(tmp_path):
@@ -48,7 +47,9 @@ def test_a_pdf_of_too_many_pages_is_refused_unread(tmp_path):
     pdf.write_bytes(ruled_pdf(pdfsource.MAX_PDF_PAGES + 1, 2))
     with pytest.raises(ReadError) as caught:
         import_report(pdf)
-    assert caught.value.kind == ReadErrorKind.TOO_LARGE and f"超过 {pdfsource.MAX_PDF_PAGES} 页" in str(caught.value)
+    assert caught.value.kind == ReadErrorKind.TOO_LARGE
+    assert caught.value.reason == ReadMessage.PDF_PAGES.message(pages=pdfsource.MAX_PDF_PAGES + 1,
+                                                                limit=pdfsource.MAX_PDF_PAGES)
 
 
 def test_only_a_few_ruled_pages_reach_the_table_finder(monkeypatch, tmp_path):

@@ -76,7 +76,7 @@ def test_a_real_legacy_xls_is_refused_by_its_bytes(resaved, tmp_path, suffix):
     assert detect_kind(path) == ReadErrorKind.XLS
     with pytest.raises(ReadError) as caught:
         read_workbook(path)
-    assert caught.value.kind == ReadErrorKind.XLS and "另存为 .xlsx" in caught.value.reason
+    assert caught.value.kind == ReadErrorKind.XLS and caught.value.reason == ReadErrorKind.XLS.template
 
 
 def test_a_real_ods_is_refused_by_its_bytes(resaved, tmp_path):
