@@ -77,6 +77,26 @@ def _named_cells(workbook) -> dict[str, object]:
     return {name: found[name] for sheet in wanted.values() for name in sheet.values()}
 
 
+def named_texts(source: Path, sheets: dict[str, list[list[str]]]) -> dict[str, str]:
+    """Defined name -> its cell's text as LibreOffice computed it: ``sheets`` is libreoffice.sheet_texts of
+    ``source`` (CSV of every sheet; a cell beyond a sheet's last row or column is empty)."""
+    with open(source, "rb") as stream:
+        workbook = openpyxl.load_workbook(stream, read_only=True)
+        try:
+            definitions = [(name, list(definition.destinations)) for name, definition in workbook.defined_names.items()]
+        finally:
+            workbook.close()
+    found = {}
+    for name, destinations in definitions:
+        if name.startswith(NAME_PREFIX) and len(destinations) == 1 and ":" not in destinations[0][1]:
+            sheet, ref = destinations[0]
+            column, row = coordinate_from_string(ref.replace("$", ""))
+            cells = sheets[sheet][row - 1] if row <= len(sheets[sheet]) else []
+            index = column_index_from_string(column) - 1
+            found[name] = cells[index] if index < len(cells) else ""
+    return found
+
+
 def table_names(values: dict) -> dict[str, object]:
     return {k: v for k, v in values.items() if k.startswith("xxgk_t")}
 
