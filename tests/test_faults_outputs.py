@@ -3,11 +3,13 @@ meets them — an output that is an input, a batch whose copies collide or canno
 workbook under ``xxgk template``, Ctrl-C, a killed run's temporary folders, a full disk, a ``--previous``
 that is not last year's report, and the summary of a careless folder in an independent spreadsheet.
 
-Every command runs as a subprocess (``faults.run.xxgk``): no traceback, inputs unchanged, exit codes
-as documented. No test waits for time to pass; timeouts are safety nets only.
+A command runs in this process (``faults.run.xxgk_here``) unless the test is about the process itself
+(a signal, its temporary folder, a file-size limit): then as a subprocess. No traceback, inputs unchanged,
+exit codes as documented. No test waits for time to pass; timeouts are safety nets only.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -21,7 +23,7 @@ import pytest
 
 from faults import session
 from faults.base import template_bytes, values_for
-from faults.run import changed, sheet_rows, snapshot, xxgk
+from faults.run import changed, sheet_rows, snapshot, xxgk_here
 from xxgk.catalogue import Status
 
 SAFETY_TIMEOUT = 120
@@ -34,8 +36,16 @@ def corpus(tmp_path_factory):
 
 def workbook(folder: Path, name: str, agency: str, seed: int, **cover) -> Path:
     path = folder / name
-    path.write_bytes(template_bytes("2021", {**values_for("2021", agency, seed), **cover}))
+    path.write_bytes(filled_bytes(agency, seed, tuple(sorted(cover.items()))))
     return path
+
+
+@functools.lru_cache(maxsize=None)
+def filled_bytes(agency: str, seed: int, cover: tuple) -> bytes:
+    """A filled 2021 workbook, built once per module for each (agency, seed, cover): the template builder
+    costs ~0.5 s a workbook, and `three` and the parametrized tests ask for the same ones again and again.
+    Bytes are immutable and every test writes its own copy, so sharing them changes no test's input."""
+    return template_bytes("2021", {**values_for("2021", agency, seed), **dict(cover)})
 
 
 @pytest.fixture
@@ -59,10 +69,10 @@ def test_an_output_that_is_or_links_to_an_input_is_refused_before_anything_is_re
     (tmp_path / "指向输入.xlsx").symlink_to(first)
     before = snapshot([*three.iterdir(), tmp_path / "指向输入.xlsx"])
     for output in (first, tmp_path / "指向输入.xlsx"):
-        run = xxgk("consolidate", three, "-o", output)
+        run = xxgk_here("consolidate", three, "-o", output)
         no_trace(run)
         assert run.code == 2 and "不能写在输入文件" in run.stderr and first.name in run.stderr, run.text
-    single = xxgk("validate", first, "--mark", "-o", first)
+    single = xxgk_here("validate", first, "--mark", "-o", first)
     no_trace(single)
     assert single.code == 2 and "不能覆盖" in single.stdout
     assert not changed(before) and len(list(three.iterdir())) == 3
@@ -78,7 +88,7 @@ def test_a_mark_batch_goes_on_past_an_unwritable_target_and_same_names_never_ove
     (out / f"{blocked.stem}_校验标记.xlsx").mkdir()  # a folder where its copy should go
     inputs = [blocked, *same, sorted(three.glob("*.xlsx"))[1]]
     before = snapshot(inputs)
-    run = xxgk("validate", "--mark", "-o", out, *inputs)
+    run = xxgk_here("validate", "--mark", "-o", out, *inputs)
     no_trace(run)
     assert run.code == 2 and f"共 {len(inputs)} 个文件" in run.stdout
     assert all(str(path) in run.stdout for path in inputs), "every file's result is printed"
@@ -96,7 +106,7 @@ def test_same_named_copies_stay_apart_when_the_first_cannot_be_written(tmp_path)
     same = [workbook(tmp_path / sub, "报表.xlsx", f"{sub}局", 20 + i) for i, sub in enumerate(("甲", "乙", "丙"))]
     out = tmp_path / "标记"
     (out / "报表_校验标记.xlsx").mkdir(parents=True)  # in the way of the first copy only
-    run = xxgk("validate", "--mark", "-o", out, *same)
+    run = xxgk_here("validate", "--mark", "-o", out, *same)
     no_trace(run)
     assert run.code == 2 and run.stdout.count("未能另存标记副本") == 1
     assert sorted(p.name for p in out.iterdir() if p.is_file()) == ["报表_校验标记(2).xlsx", "报表_校验标记(3).xlsx"]
@@ -105,12 +115,12 @@ def test_same_named_copies_stay_apart_when_the_first_cannot_be_written(tmp_path)
 def test_a_marked_copy_never_replaces_a_workbook_that_is_not_one(three, tmp_path):
     first, second = sorted(three.glob("*.xlsx"))[:2]
     before = snapshot([first, second])
-    run = xxgk("validate", "--mark", first, "-o", second)  # another agency's workbook, not an input here
+    run = xxgk_here("validate", "--mark", first, "-o", second)  # another agency's workbook, not an input here
     no_trace(run)
     assert run.code == 2 and "不是本工具的标记副本" in run.stdout and not changed(before)
     copy = tmp_path / "副本.xlsx"
-    assert xxgk("validate", "--mark", first, "-o", copy).code == 0
-    again = xxgk("validate", "--mark", first, "-o", copy)  # our own marked copy is replaced
+    assert xxgk_here("validate", "--mark", first, "-o", copy).code == 0
+    again = xxgk_here("validate", "--mark", first, "-o", copy)  # our own marked copy is replaced
     assert again.code == 0 and "已另存标记副本" in again.stdout
 
 
@@ -120,16 +130,16 @@ def test_a_marked_copy_never_replaces_a_workbook_that_is_not_one(three, tmp_path
 def test_template_does_not_overwrite_a_filled_workbook_without_force(tmp_path):
     filled = workbook(tmp_path, "workbook_template.xlsx", "甲局", 1)
     before = snapshot([filled])
-    run = xxgk("template", cwd=tmp_path)
+    run = xxgk_here("template", cwd=tmp_path)
     no_trace(run)
     assert run.code == 2 and "--force" in run.stderr and not changed(before)
     other = tmp_path / "别的文件.xlsx"
     other.write_bytes(b"not a workbook of ours")
-    assert xxgk("template", "-o", other).code == 2 and other.read_bytes() == b"not a workbook of ours"
+    assert xxgk_here("template", "-o", other).code == 2 and other.read_bytes() == b"not a workbook of ours"
     blank = tmp_path / "空白.xlsx"
-    assert xxgk("template", "-o", blank).code == 0
-    assert xxgk("template", "-o", blank).code == 0, "an untouched template may be made again"
-    forced = xxgk("template", "--force", cwd=tmp_path)
+    assert xxgk_here("template", "-o", blank).code == 0
+    assert xxgk_here("template", "-o", blank).code == 0, "an untouched template may be made again"
+    forced = xxgk_here("template", "--force", cwd=tmp_path)
     assert forced.code == 0 and changed(before)
 
 
@@ -142,16 +152,16 @@ def test_a_summary_replaces_only_an_earlier_summary_or_an_empty_file_without_for
     notes.write_bytes(b"a colleague's file, not a workbook")
     before, inputs = snapshot([last_year, notes]), snapshot(list(three.iterdir()))
     for output in (last_year, notes):
-        run = xxgk("consolidate", three, "-o", output)
+        run = xxgk_here("consolidate", three, "-o", output)
         no_trace(run)
         assert run.code == 2 and "--force" in run.stderr and output.name in run.stderr, run.text
     assert not changed(before)
     summary, empty = tmp_path / "汇总.xlsx", tmp_path / "新建.xlsx"
     empty.write_bytes(b"")
     for output in (summary, summary, empty):  # the second run replaces the first run's summary
-        assert xxgk("consolidate", three, "-o", output).code == 0
+        assert xxgk_here("consolidate", three, "-o", output).code == 0
     assert empty.stat().st_size > 0
-    assert xxgk("consolidate", three, "-o", notes, "--force").code == 0 and changed(before)
+    assert xxgk_here("consolidate", three, "-o", notes, "--force").code == 0 and changed(before)
     assert not changed(inputs)
 
 
@@ -248,7 +258,7 @@ def test_a_previous_report_that_is_not_last_years_of_this_agency_is_a_warning(tm
     proper = workbook(tmp_path, "上年.xlsx", "甲局", 5, **{"cover.year": 2022})
     expected = {same_year: {"year"}, other_agency: {"agency"}, other_format: {"format"}, proper: set()}
     for previous, kinds in expected.items():
-        run = xxgk("validate", "--json", this, "--previous", previous)
+        run = xxgk_here("validate", "--json", this, "--previous", previous)
         no_trace(run)
         (result,) = json.loads(run.stdout)
         found = {f["instance"].split("@")[1] for f in result["findings"] if f["rule"] == "跨年-上年报表"}
@@ -264,7 +274,7 @@ def test_a_careless_folder_gives_a_summary_with_no_agency_twice_that_libreoffice
     cases = corpus["careless"]
     folder = cases[0].path.parent
     output = tmp_path / "汇总.xlsx"
-    run = xxgk("consolidate", folder, "-o", output)
+    run = xxgk_here("consolidate", folder, "-o", output)
     no_trace(run)
     assert run.code == 2 and "自检未通过" not in run.stdout  # the links and the FIFO cannot be read
     from xxgk.identity import name_key
