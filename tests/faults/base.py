@@ -82,21 +82,22 @@ def members(data: bytes) -> dict[str, bytes]:
         return {info.filename: archive.read(info) for info in archive.infolist()}
 
 
-def zip_members(parts: Mapping[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
-    """The members zipped again; deflate level 1 (a member's content is what matters to every reader, and
-    level 6 spent most of the corpus's zip time compressing)."""
+def zip_members(parts: Mapping[str, bytes], method: int = zipfile.ZIP_DEFLATED, level: int = 1) -> bytes:
+    """The members zipped again; deflate level 1 by default (a member's content is what matters to a reader,
+    and zlib's default level 6 spent most of the corpus's zip time compressing). A case about the
+    compression ratio itself asks for the level it needs."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", method, compresslevel=1) as archive:
+    with zipfile.ZipFile(buffer, "w", method, compresslevel=level) as archive:
         for name, data in parts.items():
             archive.writestr(name, data)
     return buffer.getvalue()
 
 
-def edit(data: bytes, change: Callable[[dict[str, bytes]], None]) -> bytes:
+def edit(data: bytes, change: Callable[[dict[str, bytes]], None], level: int = 1) -> bytes:
     """The workbook with its members passed through ``change`` (which edits the dict in place)."""
     parts = members(data)
     change(parts)
-    return zip_members(parts)
+    return zip_members(parts, level=level)
 
 
 def sheet_parts(parts: Mapping[str, bytes]) -> dict[str, str]:

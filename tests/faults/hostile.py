@@ -71,7 +71,8 @@ def zip_bombs(folder: Path, format_id: str) -> list[Case]:
     sheet = sheet_parts(parts)[position(format_id, "t3.new.natural")[0]]
     declared = _streamed_zip(parts, sheet, BOMB_BYTES)
     lying = lie_about_size(declared, sheet, len(parts[sheet]))  # says "as big as the real sheet"
-    ratio = edit(data, lambda p: p.__setitem__(sheet, _padded_sheet(p[sheet], RATIO_BYTES)))
+    # zlib's default level: the spaces must compress beyond the reader's ratio limit (level 1 stays below it)
+    ratio = edit(data, lambda p: p.__setitem__(sheet, _padded_sheet(p[sheet], RATIO_BYTES)), level=6)
     many = dict(parts, **{f"xl/media/pad{i}.bin": b"" for i in range(2500)})
     return [
         Case(write(folder, f"压缩炸弹_声明_{format_id}.xlsx", declared), "hostile", "zip_bomb_declared", REFUSE,
