@@ -294,27 +294,37 @@ def test_a_careless_folder_gives_a_summary_with_no_agency_twice_that_libreoffice
     assert len(sheet_rows(converted, "报送情况")) == len(sheet_rows(output, "报送情况"))
 
 
+@pytest.fixture(scope="module")
+def four_and_their_summary(tmp_path_factory):
+    """Four agencies' workbooks (one unnamed) and the summary of all four, with its values: the same for every
+    case of the test below, so made once (each case copies the files it lays out; these stay as made)."""
+    from xxgk.consolidate import consolidate
+    from xxgk.readers import read_workbook
+
+    made = tmp_path_factory.mktemp("four")
+    books = {who: workbook(made, f"{who}.xlsx", "" if who == "无名" else f"{who}局", seed, **{"cover.credit_code": ""})
+             for seed, who in enumerate(("甲", "乙", "丙", "无名"))}
+    whole = consolidate(list(books.values()), made / "whole.xlsx")
+    return books, whole.output, read_workbook(whole.output).values
+
+
 @pytest.mark.parametrize("present", [("甲", "乙"), ("甲", "无名"), ("甲", "乙", "丙", "无名"), ()],
                          ids=["two named", "one and the unnamed", "all", "none"])
-def test_a_summary_left_among_its_agencies_counts_each_of_them_once(tmp_path, present):
+def test_a_summary_left_among_its_agencies_counts_each_of_them_once(tmp_path, present, four_and_their_summary):
     """However many of its agencies' own workbooks lie beside an earlier summary, the totals are those of
     the four agencies: the summary stands for the missing ones only, an unnamed row never twice."""
     from xxgk.consolidate import consolidate
     from xxgk.readers import read_workbook
 
-    made = tmp_path / "made"
-    made.mkdir()
-    books = {who: workbook(made, f"{who}.xlsx", "" if who == "无名" else f"{who}局", seed, **{"cover.credit_code": ""})
-             for seed, who in enumerate(("甲", "乙", "丙", "无名"))}
-    whole = consolidate(list(books.values()), tmp_path / "whole.xlsx")
+    books, whole, whole_values = four_and_their_summary
     folder = tmp_path / "报送"
     folder.mkdir()
-    shutil.copy(whole.output, folder / "上次的汇总.xlsx")
+    shutil.copy(whole, folder / "上次的汇总.xlsx")
     for who in present:
         shutil.copy(books[who], folder / books[who].name)
     again = consolidate([folder], tmp_path / "again.xlsx")
-    assert read_workbook(again.output).values == read_workbook(whole.output).values | {
-        key: read_workbook(again.output).values[key] for key in ("cover.agency", "cover.date")}
+    values = read_workbook(again.output).values
+    assert values == whole_values | {key: values[key] for key in ("cover.agency", "cover.date")}
     assert len([e for e in again.entries if e.included]) == 4
 
 

@@ -40,11 +40,11 @@ def test_rules_check_validate_and_consolidate_refuse_them_alike(cases, tmp_path)
     """Through the command line (in this process; a FIFO in a subprocess, with a timeout as safety net)."""
     from click.testing import CliRunner
 
-    from faults.base import template_bytes
+    from faults.base import good_bytes
     from xxgk.cli import main
 
     workbook = tmp_path / "a.xlsx"
-    workbook.write_bytes(template_bytes("2021"))
+    workbook.write_bytes(good_bytes("2021"))
     separate = {"mix_stderr": False} if "mix_stderr" in inspect.signature(CliRunner).parameters else {}  # click < 8.2
     runner = CliRunner(**separate)
     for variant in ("alias_bomb_lists", "for_each_product", "placeholder_2", "condition_加号链", "yaml_nesting"):
@@ -64,7 +64,7 @@ def test_rules_check_validate_and_consolidate_refuse_them_alike(cases, tmp_path)
 def test_a_rule_at_the_limits_is_judged_by_both_paths_alike(tmp_path):
     """What check accepts, validate can run: the deepest condition allowed goes through the fast
     path's generated code and the engine with the same result."""
-    from faults.base import template_bytes
+    from faults.base import good_bytes
     from xxgk.readers import read_workbook
     from xxgk.rules.fastpath import validate_fast
 
@@ -74,7 +74,7 @@ def test_a_rule_at_the_limits_is_judged_by_both_paths_alike(tmp_path):
                      encoding="utf-8")
     ruleset = load_rules(rules)
     workbook = tmp_path / "a.xlsx"
-    workbook.write_bytes(template_bytes("2021"))
+    workbook.write_bytes(good_bytes("2021"))
     form = read_workbook(workbook)
     form.values["t3.new.natural"] = -1
     slow, fast = ruleset.validate(form), validate_fast(ruleset, form)
