@@ -14,7 +14,7 @@ import pytest
 
 from faults import KINDS, REFUSE, TOKEN, session
 from faults.run import (CHINESE, UNREADABLE, changed, formulas, listed_name, sheet_rows, shown_name, snapshot,
-                        xxgk)
+                        xxgk, xxgk_here)
 from killpoints import beside, is_temporary, kill_at
 from xxgk.catalogue import Status
 from xxgk.parallel import MIN_PARALLEL
@@ -39,12 +39,13 @@ def folder_of(cases):
 
 @pytest.fixture(scope="module")
 def runs(corpus, tmp_path_factory):
-    """One consolidation per kind, over the kind's folder, as a district office would run it."""
+    """One consolidation per kind, over the kind's folder, as a district office would run it; in this process
+    (what it writes and prints does not depend on the process: the kill test below runs its own)."""
     found = {}
     for kind, cases in corpus.items():
         output = tmp_path_factory.mktemp(f"summary-{kind}") / "汇总.xlsx"
         before = snapshot(c.path for c in cases)
-        run = xxgk("consolidate", folder_of(cases), "-o", output)
+        run = xxgk_here("consolidate", folder_of(cases), "-o", output)
         found[kind] = (run, output, changed(before))
     return found
 
