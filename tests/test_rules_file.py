@@ -87,3 +87,17 @@ def test_load_rules_raises_with_every_problem(tmp_path):
     with pytest.raises(RulesError) as info:
         load_rules(path)
     assert all(str(path) in p for p in info.value.problems)
+
+
+def test_a_rules_file_is_compiled_once_and_an_edit_is_seen_at_once(tmp_path):
+    path = tmp_path / "district.yaml"
+    path.write_text(GOOD_RULE, encoding="utf-8")
+    first = load_rules(path)
+    assert load_rules(path) is first  # the same text: its compiled rules again, not compiled twice
+    path.write_text(GOOD_RULE.replace("severity: error", "severity: warning"), encoding="utf-8")
+    edited = load_rules(path)
+    assert edited is not first and [s.severity for s in edited.specs] == ["warning"]
+    path.write_text(GOOD_RULE.replace("sum(", "summ("), encoding="utf-8")
+    for _ in range(2):  # a broken file is refused every time, never served from what was compiled before
+        with pytest.raises(RulesError):
+            load_rules(path)

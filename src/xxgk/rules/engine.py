@@ -174,5 +174,20 @@ def _location(key: str, format_id: str) -> str:
 
 
 def load_rules(path: str | Path | None = None) -> RuleSet:
-    """Read, check and compile a rules file (default: the project's rules.yaml)."""
-    return RuleSet(read_specs(path), str(path or ""))
+    """Read, check and compile a rules file (default: the project's rules.yaml).
+
+    The file is read and parsed every time (a few milliseconds), so an edited file is always seen;
+    compiling its rules (half a second) is done once per distinct content and path: a RuleSet is
+    never changed once built, and the Excel buttons, the demo and a long session load the rules often.
+    """
+    specs = read_specs(path)
+    key = (repr(specs), str(path or ""))
+    if key not in _COMPILED:
+        if len(_COMPILED) >= _COMPILED_KEPT:
+            _COMPILED.pop(next(iter(_COMPILED)))
+        _COMPILED[key] = RuleSet(specs, key[1])
+    return _COMPILED[key]
+
+
+_COMPILED: dict[tuple[str, str], RuleSet] = {}  # (the specs' repr, path) -> their RuleSet, oldest first
+_COMPILED_KEPT = 4
