@@ -10,10 +10,14 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .catalogue import Status
 from .formats import get_format
 from .samples import AGENCY_NAMES, agency_values, cover_values, preceding_year, with_faults
+
+if TYPE_CHECKING:  # the rule engine is imported only when live checks are compiled
+    from .rules import RuleSet
 
 DISTRICT = "示例区"
 DEMO_YEAR = 2025
@@ -29,9 +33,13 @@ class SampleFile:
 
 
 def write_sample_folder(folder: Path, year: int = DEMO_YEAR, agencies: int = 12,
-                        seed: int = 2026, live_checks: bool = True) -> list[SampleFile]:
-    """Write agency workbooks into ``folder``; return what each one is."""
-    build = _Builder(live_checks)
+                        seed: int = 2026, live_checks: bool = True,
+                        ruleset: RuleSet | None = None) -> list[SampleFile]:
+    """Write agency workbooks into ``folder``; return what each one is.
+
+    ``ruleset`` gives the live checks (default: the project's rules.yaml, loaded once here).
+    """
+    build = _Builder(live_checks, ruleset)
     folder.mkdir(parents=True, exist_ok=True)
     fmt = get_format("2021")
     rng = random.Random(seed)
@@ -53,10 +61,14 @@ def write_sample_folder(folder: Path, year: int = DEMO_YEAR, agencies: int = 12,
 
 
 class _Builder:
-    """``template.build_workbook`` with the format's live checks (compiled once per format), or without."""
+    """``template.build_workbook`` with the format's live checks (compiled once per format), or without.
 
-    def __init__(self, live_checks: bool):
+    The rules are loaded at most once (about half a second each time), whatever the formats.
+    """
+
+    def __init__(self, live_checks: bool, ruleset: RuleSet | None = None):
         self.live_checks = live_checks
+        self.ruleset = ruleset
         self.checks: dict[str, list] = {}
 
     def __call__(self, path: Path, fmt, values: dict) -> None:
@@ -64,7 +76,8 @@ class _Builder:
         from .template import build_workbook
 
         if self.live_checks and fmt.id not in self.checks:
-            self.checks[fmt.id] = live_checks_for(fmt, load_rules())
+            self.ruleset = self.ruleset or load_rules()
+            self.checks[fmt.id] = live_checks_for(fmt, self.ruleset)
         build_workbook(path, fmt, values=values, live_checks=self.checks.get(fmt.id, ()))
 
 

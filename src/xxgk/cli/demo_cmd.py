@@ -55,9 +55,9 @@ def command(folder: Path) -> None:
     console = Console(highlight=False, soft_wrap=True)
     folder.mkdir(parents=True, exist_ok=True)
     template = folder / TEMPLATE_NAME
-    fmt, checks = build_template(template, "2021")
+    fmt, checks = build_template(template, "2021", ruleset)
     console.print(f"1. 填报模板：{escape(str(template))}（{fmt.id} 版格式，{checks} 项实时校验）")
-    samples = write_sample_folder(folder / SUBMISSIONS, DEMO_YEAR)  # what comes back, made first: last year fits it
+    samples = write_sample_folder(folder / SUBMISSIONS, DEMO_YEAR, ruleset=ruleset)  # what comes back, made first: last year fits it
     roster = folder / ROSTER_NAME
     write_roster(roster, list(dict.fromkeys(s.agency for s in samples)))
     last = write_last_year(folder / LAST_YEAR, samples, DEMO_YEAR)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -10,16 +11,19 @@ from ..formats import DEFAULT_FORMAT, FORMATS, Format, get_format
 from ..model import LiveCheck
 from .common import fail, friendly_errors
 
+if TYPE_CHECKING:  # the rule engine is imported only when live checks are compiled
+    from ..rules import RuleSet
+
 DEFAULT_OUTPUT = "workbook_template.xlsx"
 DEFAULT_FOLDER = "下发"
 
 
-def live_checks(fmt: Format) -> list[LiveCheck]:
-    """The live checks compiled from the project's rules.yaml."""
+def live_checks(fmt: Format, ruleset: RuleSet | None = None) -> list[LiveCheck]:
+    """The live checks compiled from ``ruleset`` (default: the project's rules.yaml)."""
     from ..rules import RulesError, live_checks_for, load_rules
 
     try:
-        return list(live_checks_for(fmt, load_rules(path=None)))
+        return list(live_checks_for(fmt, ruleset or load_rules(path=None)))
     except RulesError as err:
         fail("规则文件有误，无法生成实时校验：\n" + str(err))
 
@@ -43,12 +47,16 @@ def work_in(path: Path) -> str | None:
     return "而且是一份汇总表或标记副本" if form.origin else None
 
 
-def build_template(output: str | Path, format_id: str = DEFAULT_FORMAT) -> tuple[Format, int]:
-    """Build the template of ``format_id`` into ``output``; returns the format and the live check count."""
+def build_template(output: str | Path, format_id: str = DEFAULT_FORMAT,
+                   ruleset: RuleSet | None = None) -> tuple[Format, int]:
+    """Build the template of ``format_id`` into ``output``; returns the format and the live check count.
+
+    ``ruleset`` (default: the project's rules.yaml) saves loading the rules again when the caller holds them.
+    """
     from ..template import build_workbook
 
     fmt = get_format(format_id)
-    checks = live_checks(fmt)
+    checks = live_checks(fmt, ruleset)
     build_workbook(output, fmt, live_checks=checks)
     return fmt, len(checks)
 
