@@ -7,10 +7,10 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
+from .. import speed
 from ..consolidate import consolidate
 from ..demo import DEMO_YEAR, DISTRICT, write_last_year, write_roster, write_sample_folder
 from ..rules import RulesError, load_rules
-from ..validate import check_file
 from .common import fail, friendly_errors
 from .consolidate_cmd import STATUS_COLOUR, print_result
 from .template_cmd import build_template
@@ -70,10 +70,10 @@ def command(folder: Path) -> None:
                   f"{len(handed.workbooks)} 个预填工作簿，{sum(1 for w in handed.workbooks if w.carried)} 个已预填"
                   f"上年结转；{escape(str(handed.archive))}")
     console.print(f"4. 收到报送：{escape(str(folder / SUBMISSIONS))}（{len(samples)} 个文件），逐个校验（xxgk validate）：")
-    for sample in samples:
-        status = check_file(sample.path, ruleset).status
-        colour = STATUS_COLOUR.get(status, "magenta")
-        console.print(f"   [{colour}]{status}[/{colour}]  {escape(sample.path.name)}")
+    # the pipeline `xxgk validate` takes (the speed layer unless XXGK_CAREFUL is set), results in order
+    for checked in speed.pipeline().check_files([s.path for s in samples], ruleset, None):
+        colour = STATUS_COLOUR.get(checked.status, "magenta")
+        console.print(f"   [{colour}]{checked.status}[/{colour}]  {escape(checked.path.name)}")
     summary = folder / SUMMARY_NAME
     console.print(f"5. 汇总（xxgk consolidate {SUBMISSIONS} -o {SUMMARY_NAME} --roster {ROSTER_NAME} "
                   f"--previous {LAST_SUMMARY} --feedback {FEEDBACK} --csv {DETAIL_CSV}）：")
