@@ -6,6 +6,7 @@ Workbooks are written with the project's own template builder and read back with
 """
 from __future__ import annotations
 
+import copy
 import random
 
 import pytest
@@ -203,15 +204,26 @@ def test_rule_fires_exactly(rule_id, fid, form_maker):
         assert finding.message and "{" not in finding.message
 
 
+READ_BACK: dict[str, FormData] = {}  # the figures written and read back, by what was written
+
+
 @pytest.fixture
 def form_maker(tmp_path):
-    """Write the figures into a real workbook with the template builder, read it back with the reader."""
+    """Write the figures into a real workbook with the template builder, read it back with the reader.
+
+    The same figures are written once per module: every case's clean judgement writes the same three
+    workbooks of its format, and a breaker leaves last year's figures as they were. Writing and reading
+    are deterministic, so the copy of what was read the first time is what a second write would give.
+    """
     from xxgk.readers import read_workbook
     from xxgk.template import build_workbook
 
     def make(fid, values, name):
-        path = tmp_path / f"{name}.xlsx"
-        build_workbook(path, get_format(fid), values=values, literal_totals=True)
-        return read_workbook(path)
+        key = repr((fid, name, sorted(values.items())))
+        if key not in READ_BACK:
+            path = tmp_path / f"{name}.xlsx"
+            build_workbook(path, get_format(fid), values=values, literal_totals=True)
+            READ_BACK[key] = read_workbook(path)
+        return copy.deepcopy(READ_BACK[key])
 
     return make
