@@ -215,10 +215,9 @@ class WorkbookReader:
 @functools.lru_cache(maxsize=None)
 def template_positions(format_id: str) -> dict[str, tuple[str, int, int]]:
     """key -> (sheet, row, column), 1-based, where the template puts each named cell."""
-    from ..template import Layout  # the template builder's own layout: imported when first needed
+    from ..template import cell_positions  # the template builder's own layout: imported when first needed
 
-    layout = Layout(get_format(format_id))
-    return {key: (pos.sheet, pos.row + 1, pos.col + 1) for key, pos in layout.positions.items()}
+    return {key: (pos.sheet, pos.row + 1, pos.col + 1) for key, pos in cell_positions(get_format(format_id)).items()}
 
 
 def _bounded_checks(target: NameTarget | None) -> tuple[Area | None, str]:

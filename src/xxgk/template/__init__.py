@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import importlib
 
-from .layout import SHEET_CHECKS, SHEET_COVER, SHEET_GUIDE, SHEET_MARKER, Layout
+from .layout import SHEET_CHECKS, SHEET_COVER, SHEET_GUIDE, SHEET_MARKER, Layout, cell_positions
 
 _LAZY = {"build_workbook": "build", "FORMAT_NAME": "build", "VERSION_NAME": "build", "CHECKS_NAME": "checks",
          "status_name": "checks"}
 
-__all__ = ["build_workbook", "Layout", "FORMAT_NAME", "VERSION_NAME", "CHECKS_NAME", "status_name",
+__all__ = ["build_workbook", "Layout", "cell_positions", "FORMAT_NAME", "VERSION_NAME", "CHECKS_NAME", "status_name",
            "SHEET_COVER", "SHEET_CHECKS", "SHEET_GUIDE", "SHEET_MARKER"]
 
 

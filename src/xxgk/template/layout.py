@@ -151,6 +151,13 @@ def _levels(paths: list[tuple[Segment, ...]]) -> int:
 
 
 def _table_sheet(fmt: Format, table: Table) -> SheetLayout:
+    sheet, label_cols = _placed_sheet(fmt, table)
+    size_table(sheet, label_cols)
+    return sheet
+
+
+def _placed_sheet(fmt: Format, table: Table) -> tuple[SheetLayout, int]:
+    """The sheet's spans and cells placed, not yet sized; and how many label columns it has."""
     grids = _grids(fmt, table)
     label_cols = max(_levels(g.row_paths) for g in grids)
     value_cols = max(len(g.column_paths) for g in grids)
@@ -171,8 +178,7 @@ def _table_sheet(fmt: Format, table: Table) -> SheetLayout:
     sheet.repeat_rows = (0, first_value_row - 1 if single else 0)
     if single and label_cols:
         sheet.freeze = (first_value_row, label_cols)
-    size_table(sheet, label_cols)
-    return sheet
+    return sheet, label_cols
 
 
 def _place_grid(sheet: SheetLayout, grid: _Grid, top: int, label_cols: int) -> int:
@@ -203,12 +209,7 @@ class Layout:
     def __init__(self, fmt: Format):
         self.fmt = fmt
         self.tables = {t.key: _table_sheet(fmt, t) for t in fmt.tables}
-        self.positions: dict[str, Pos] = {}
-        for sheet in self.tables.values():
-            for key, (row, col) in sheet.cells.items():
-                self.positions[key] = Pos(sheet.name, row, col)
-        for i, cover_field in enumerate(fmt.cover):
-            self.positions[cover_field.key] = Pos(SHEET_COVER, COVER_FIRST_FIELD + i, 1)
+        self.positions = _positions(fmt, self.tables.values())
 
     @property
     def sheet_names(self) -> list[str]:
@@ -222,3 +223,18 @@ class Layout:
 
     def __getitem__(self, key: str) -> Pos:
         return self.positions[key]
+
+
+def cell_positions(fmt: Format) -> dict[str, Pos]:
+    """Where the template puts every named cell, without sizing rows and columns (a reader's question)."""
+    return _positions(fmt, [_placed_sheet(fmt, t)[0] for t in fmt.tables])
+
+
+def _positions(fmt: Format, sheets) -> dict[str, Pos]:
+    found: dict[str, Pos] = {}
+    for sheet in sheets:
+        for key, (row, col) in sheet.cells.items():
+            found[key] = Pos(sheet.name, row, col)
+    for i, cover_field in enumerate(fmt.cover):
+        found[cover_field.key] = Pos(SHEET_COVER, COVER_FIRST_FIELD + i, 1)
+    return found
