@@ -21,7 +21,8 @@ def test_both_parsers_read_the_same_specs(monkeypatch):
 
 
 @pytest.mark.parametrize("text, line", [("rules:\n  - id: x\n    severity: [error\n", 4),
-                                        ("rules:\n  - id: x\n    b:\n" + "".join("  " * (i + 3) + "- \n" for i in range(25)), 21)])
+                                        ("rules:\n  - id: x\n    b:\n" + "".join("  " * (i + 3) + "- \n" for i in range(25)), 21),
+                                        ("rules: " + "[" * 100_000 + "]" * 100_000 + "\n", 1)])
 def test_both_parsers_refuse_at_the_same_line(tmp_path, monkeypatch, text, line):
     path = tmp_path / "rules.yaml"
     path.write_text(text, encoding="utf-8")

@@ -232,8 +232,10 @@ def parse(text: str):
     """Parse condition text into an AST; raises ExprError with a Chinese message."""
     if not isinstance(text, str) or not text.strip():
         raise ExprError("条件为空")
-    tree = _Parser(text).parse()
-    if depth(tree) > MAX_DEPTH:
+    parser = _Parser(text)
+    tree = parser.parse()
+    # every node takes at least one token, so a tree can only be too deep when it has that many tokens
+    if len(parser.tokens) > MAX_DEPTH and depth(tree) > MAX_DEPTH:
         raise ExprError(f"条件嵌套过深（运算连写超过 {MAX_DEPTH} 层），请拆成几条规则或用 sum()")
     return tree
 

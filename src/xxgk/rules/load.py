@@ -6,12 +6,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 from ..catalogue import Level
 from ..errors import ReadError, XxgkError
 from ..formats import FORMATS
 from ..inputs import read_input
 from ..resources import rules_file
+
+try:
+    from yaml.cyaml import CParser  # PyYAML built with libyaml
+except ImportError:
+    CParser = None
 
 SEVERITIES = {level.value: level.label for level in (Level.ERROR, Level.WARNING)}
 RULE_FIELDS = {
@@ -75,8 +83,21 @@ class PythonLineLoader(_LineMarks, yaml.SafeLoader):
     pass
 
 
-# libyaml's parser where PyYAML was built with it: the same safe constructor, a tenth of the time.
-LineLoader = type("LineLoader", (_LineMarks, yaml.CSafeLoader), {}) if hasattr(yaml, "CSafeLoader") else PythonLineLoader
+def _libyaml_loader(parser) -> type:
+    """libyaml's scanner and parser (a tenth of the time), Python's composer: libyaml's own composer
+    recurses in C and crashes the process on a file nested a hundred thousand deep; Python's stops at
+    the recursion limit like the rest of the pure-Python loader."""
+
+    def __init__(self, stream):
+        parser.__init__(self, stream)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
+        Composer.__init__(self)
+
+    return type("LibyamlLineLoader", (_LineMarks, Composer, parser, SafeConstructor, Resolver), {"__init__": __init__})
+
+
+LineLoader = _libyaml_loader(CParser) if CParser is not None else PythonLineLoader
 
 
 def default_rules_path() -> Path:
