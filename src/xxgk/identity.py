@@ -12,6 +12,7 @@ all one character — which can pass the check — a code cut short) identifies 
 """
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 
@@ -20,6 +21,7 @@ from .model import Value
 CREDIT_CODE_LENGTH = 18
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015: no I, O, S, V, Z
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_CODE_VALUES = {ch: value for value, ch in enumerate(CREDIT_CODE_ALPHABET)}
 # Invisible letters and marks that NFKC keeps: Hangul fillers, variation selectors, the combining grapheme joiner.
 _INVISIBLE = {0x115F, 0x1160, 0x3164, 0xFFA0, 0x034F, *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)}
 _DROPPED_CATEGORIES = ("Cc", "Cf", "Zs", "Zl", "Zp")
@@ -67,7 +69,7 @@ def _normalised_code_problem(text: str) -> str | None:
 
 def check_character(first17: str) -> str:
     """The GB 32100-2015 check character of the first 17 characters of a code."""
-    total = sum(CREDIT_CODE_ALPHABET.index(ch) * weight for ch, weight in zip(first17, CREDIT_CODE_WEIGHTS))
+    total = sum(map(operator.mul, map(_CODE_VALUES.__getitem__, first17), CREDIT_CODE_WEIGHTS))
     return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
 
 
