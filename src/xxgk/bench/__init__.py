@@ -8,7 +8,9 @@ not depend on N) and the floor (``floor``: decompressing every part). With
 ``windows_like`` the two commands are timed again in a Windows-like Python
 (``windows_like``: no fork, no pread, workers spawned); with ``compare_src``,
 again with another checkout's source (the code before a change), on the same
-corpus. The repetitions take turns (one run of each, then the next round), so a
+corpus. Each tree runs from a compiled copy (``bytecode``: as installed, not
+compiled anew in every process) unless ``bytecode`` is off. The repetitions
+take turns (one run of each, then the next round), so a
 machine that slows down meanwhile slows every contender alike. Each xxgk run's
 counts (fast reads, fallbacks to the careful reader, how workers started) are
 kept. Prints a table and writes everything to JSON.
@@ -27,6 +29,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import windows_like
+from .bytecode import OWN_SRC, compiled_copy
 from .corpus import make_corpus
 from .measure import Measured, load_average, run
 from .targets import lines as target_lines
@@ -47,6 +50,7 @@ class Options:
     smaller: dict | None = None  # an earlier run's figures at a smaller N: memory flatness is judged against it
     windows_like: bool = False  # time validate and consolidate in a Windows-like Python too
     compare_src: Path | None = None  # another checkout's src: its validate and consolidate timed alike
+    bytecode: bool = True  # run compiled copies of the trees, as installed; off: compile in every process
 
 
 def run_bench(options: Options, say: Callable[[str], None] = print) -> dict:
@@ -77,6 +81,9 @@ def _bench(options: Options, work: Path, say) -> dict:
         os.link(path, sample / path.name) if hasattr(os, "link") else shutil.copy(path, sample / path.name)
     python = sys.executable
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    if options.bytecode:
+        own = compiled_copy(OWN_SRC, work / "code" / "own")
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(own), env.get("PYTHONPATH", ""))))
     contenders = [
         ("validate", [python, "-m", "xxgk", "validate", *map(str, corpus.files)], options.n, env),
         ("consolidate", [python, "-m", "xxgk", "consolidate", str(folder), "-o", str(work / "汇总.xlsx")], options.n,
@@ -108,7 +115,10 @@ def _variants(commands: list[tuple], options: Options, work: Path, env: dict) ->
         windows = windows_like.environment(work / "windows-like", env)
         found += [(f"{name}_windows", command, files, windows) for name, command, files, _env in commands]
     if options.compare_src is not None:
-        other = {**env, "PYTHONPATH": str(Path(options.compare_src).resolve())}
+        other_src = Path(options.compare_src).resolve()
+        if options.bytecode:
+            other_src = compiled_copy(other_src, work / "code" / "compared")
+        other = {**env, "PYTHONPATH": str(other_src)}
         found += [(f"{name}_compared", [part.replace("汇总.xlsx", "汇总_compared.xlsx") for part in command], files,
                    other) for name, command, files, _env in commands]
     return found
@@ -154,6 +164,7 @@ def _figures(options: Options, corpus, measured: dict[str, Measured], single: Me
         },
         "single_file_validate_seconds": round(single.seconds, 3),
         "compared_src": str(options.compare_src) if options.compare_src else None,
+        "bytecode": options.bytecode,  # whether the trees ran from compiled copies (as installed)
         "time_vs_compared": compared,  # this code's median time over the other checkout's
         "bench_seconds": round(seconds, 1),
     }
@@ -168,7 +179,8 @@ ROWS = (("validate", "xxgk validate"), ("consolidate", "xxgk consolidate"),
 def table(figures: dict) -> str:
     """The figures as a plain-text table (Chinese headings, as the CLI prints)."""
     lines = [f"N = {figures['n']}，每项取 {figures['reps']} 次的中位数；"
-             f"{figures['machine']['cores']} 核，Python {figures['machine']['python']}",
+             f"{figures['machine']['cores']} 核，Python {figures['machine']['python']}；"
+             f"{'预先编译（如同安装后）' if figures.get('bytecode', True) else '每个进程从源代码编译'}",
              f"{'项目':<14}{'文件数':>8}{'秒':>10}{'个/秒':>10}{'CPU秒':>10}{'单进程峰值MB':>14}{'进程树峰值MB':>14}"]
     for name, label in ROWS:
         r = figures["results"].get(name)

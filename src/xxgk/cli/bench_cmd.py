@@ -23,8 +23,11 @@ from .common import fail, friendly_errors
               help="另在“类 Windows”的 Python 中（没有 fork、pread，工作进程用 spawn 启动）测量 validate 和 consolidate。")
 @click.option("--compare-src", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="另一份源代码的 src 文件夹（如改动之前的版本）：在同一语料上轮流测量，给出两者用时之比。")
+@click.option("--no-bytecode", is_flag=True,
+              help="不预先编译：每个进程都从源代码编译所导入的模块（不同于安装后的实际情况；旧的测量方式）。")
 @friendly_errors
-def command(n, quick, reps, baseline_n, json_path, workdir, against, windows_like, compare_src) -> None:
+def command(n, quick, reps, baseline_n, json_path, workdir, against, windows_like, compare_src,
+            no_bytecode) -> None:
     """生成 N 个已填报的工作簿，测量 xxgk validate、xxgk consolidate、naive openpyxl 基线和解压下限的速度与内存。"""
     from ..bench import QUICK_N, Options, run_bench, table, write_json
     from ..fileio import atomic_path
@@ -32,7 +35,7 @@ def command(n, quick, reps, baseline_n, json_path, workdir, against, windows_lik
     options = Options(n=QUICK_N if quick else n, reps=1 if quick else reps,
                       baseline_n=min(baseline_n, 20) if quick else baseline_n, workdir=workdir,
                       keep=workdir is not None, bases=8 if quick else 40, smaller=_earlier(against),
-                      windows_like=windows_like, compare_src=compare_src)
+                      windows_like=windows_like, compare_src=compare_src, bytecode=not no_bytecode)
     figures = run_bench(options, say=lambda text: click.echo(text, err=True))
     click.echo(table(figures))
     with atomic_path(json_path) as tmp:
