@@ -16,6 +16,7 @@ Text is parsed, never evaluated as Python.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -232,6 +233,14 @@ def parse(text: str):
     """Parse condition text into an AST; raises ExprError with a Chinese message."""
     if not isinstance(text, str) or not text.strip():
         raise ExprError("条件为空")
+    return _parsed(text)
+
+
+# Both formats expand a rule over mostly the same cells, so most condition texts come twice; a tree is
+# immutable (frozen nodes), so one parse serves both. Bounded: a rules file expands to at most a few
+# thousand distinct conditions.
+@functools.lru_cache(maxsize=4096)
+def _parsed(text: str):
     parser = _Parser(text)
     tree = parser.parse()
     # every node takes at least one token, so a tree can only be too deep when it has that many tokens
