@@ -44,8 +44,10 @@ def workbook(folder: Path, name: str, agency: str, seed: int, **cover) -> Path:
 def filled_bytes(agency: str, seed: int, cover: tuple) -> bytes:
     """A filled 2021 workbook, built once per module for each (agency, seed, cover): the template builder
     costs ~0.5 s a workbook, and `three` and the parametrized tests ask for the same ones again and again.
-    Bytes are immutable and every test writes its own copy, so sharing them changes no test's input."""
-    return template_bytes("2021", {**values_for("2021", agency, seed), **dict(cover)})
+    Bytes are immutable and every test writes its own copy, so sharing them changes no test's input. Built
+    without the live checks (~0.04 s instead of ~0.3 s): these tests are about where outputs go and what they
+    replace, and about figures consolidated or validated, never about the 校验结果 sheet's formulas."""
+    return template_bytes("2021", {**values_for("2021", agency, seed), **dict(cover)}, live=False)
 
 
 @pytest.fixture
@@ -254,7 +256,7 @@ def test_a_previous_report_that_is_not_last_years_of_this_agency_is_a_warning(tm
     same_year = workbook(tmp_path, "同年.xlsx", "甲局", 2)
     other_agency = workbook(tmp_path, "他局.xlsx", "乙局", 3, **{"cover.year": 2022})
     other_format = tmp_path / "旧格式.xlsx"
-    other_format.write_bytes(template_bytes("2019", values_for("2019", "甲局", 4, year=2022)))
+    other_format.write_bytes(template_bytes("2019", values_for("2019", "甲局", 4, year=2022), live=False))
     proper = workbook(tmp_path, "上年.xlsx", "甲局", 5, **{"cover.year": 2022})
     expected = {same_year: {"year"}, other_agency: {"agency"}, other_format: {"format"}, proper: set()}
     for previous, kinds in expected.items():

