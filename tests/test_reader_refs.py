@@ -34,3 +34,17 @@ def test_addresses_and_columns():
     assert [column_letters(n) for n in (1, 26, 27, 702, 703, 16384)] == ["A", "Z", "AA", "ZZ", "AAA", "XFD"]
     assert all(column_number(column_letters(n)) == n for n in range(1, 2000))
     assert quote_sheet("It's") == "'It''s'"
+
+
+def test_a_short_reference_is_parsed_once_a_long_one_each_time():
+    """The careful reader meets the same ~460 names in every file of a batch: a short text's Area is kept (the
+    same frozen object comes back), a long one (a hostile file's) is parsed again and kept nowhere."""
+    from xxgk.readers.refs import SHORT_REFERENCE
+
+    assert parse_area("表二!$C$7") is parse_area("表二!$C$7") == Area("表二", 7, 3, 7, 3)
+    assert parse_area("表二!$Q$9 ") is parse_area("表二!$Q$9 ")  # texts are kept as written
+    long_sheet = "长" * SHORT_REFERENCE
+    long_text = f"'{long_sheet}'!$B$2"
+    first, again = parse_area(long_text), parse_area(long_text)
+    assert first == again == Area(long_sheet, 2, 2, 2, 2) and first is not again
+    assert parse_area("'" + "长" * 5000 + "'!#REF!") is None

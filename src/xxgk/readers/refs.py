@@ -1,6 +1,7 @@
 """Cell references as they appear in defined names and cell ``r`` attributes."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -57,7 +58,25 @@ def parse_cell(text: str) -> tuple[int, int] | None:
 
 
 def parse_area(text: str) -> Area | None:
-    """``'表 三'!$D$5`` or ``表三!$A$2:$B$40`` -> Area; None for anything else (#REF!, lists, formulas)."""
+    """``'表 三'!$D$5`` or ``表三!$A$2:$B$40`` -> Area; None for anything else (#REF!, lists, formulas).
+
+    Each distinct short text is parsed once (an Area is frozen): every workbook of a batch made from one
+    template holds the same ~460 defined names, which the careful reader parsed again for every file (a
+    quarter of its time over the damaged and tampered files of tests/faults). A long text (a hostile file's)
+    is parsed each time, so the cache stays small.
+    """
+    return _parse_short_area(text) if len(text) <= SHORT_REFERENCE else _parse_area(text)
+
+
+SHORT_REFERENCE = 200  # characters: a sheet name has at most 31, a range reference a few more
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_short_area(text: str) -> Area | None:
+    return _parse_area(text)
+
+
+def _parse_area(text: str) -> Area | None:
     text = text.strip().lstrip("=")
     sheet, sep, cells = _split_sheet(text)
     if not sep or not sheet:
