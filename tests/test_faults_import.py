@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from faults import KINDS, READ, REFUSE, TOKEN, session
-from faults.run import CHINESE, UNREADABLE, changed, expected_exit, formulas, judge, snapshot, xxgk
+from faults.run import CHINESE, UNREADABLE, changed, expected_exit, formulas, judge, snapshot, xxgk_here
 from xxgk.cli import main
 
 pytestmark = pytest.mark.heavy(60)  # CPU seconds, about: started first (tests/conftest.py)
@@ -34,8 +34,9 @@ def no_input_formula(workbook) -> list[str]:
 
 
 def test_audit_judges_every_report(reports):
+    """In this process, as the import test below: what audit judges and prints does not depend on the process."""
     before = snapshot(c.path for c in reports)
-    run = xxgk("audit", "--json", *(c.path for c in reports))
+    run = xxgk_here("audit", "--json", *(c.path for c in reports))
     assert "Traceback" not in run.text, run.stderr[-3000:]
     assert not changed(before)
     results = {r["file"]: r for r in json.loads(run.stdout)}
@@ -59,7 +60,7 @@ def test_audit_mark_writes_no_input_as_formula(reports, tmp_path):
     cases = marked_sample(reports)
     assert {c.path.suffix for c in cases} >= {".html", ".docx", ".txt"} and len(cases) >= 15
     before = snapshot(c.path for c in cases)
-    run = xxgk("audit", "--json", "--mark", "-o", tmp_path / "out", *(c.path for c in cases))
+    run = xxgk_here("audit", "--json", "--mark", "-o", tmp_path / "out", *(c.path for c in cases))  # as above
     assert "Traceback" not in run.text, run.stderr[-3000:]
     assert not changed(before)
     readable = [r for r in json.loads(run.stdout) if r["status"] != UNREADABLE]
