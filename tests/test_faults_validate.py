@@ -27,9 +27,11 @@ MARKED_KINDS = ("hostile_text", "tampered", "bad_value")
 
 
 def marked_sample(kind: str, cases: list) -> list:
-    if kind == "bad_value":  # the workbook with every table variant, each in its own cell, stands for the
-        # files with one (marking is per cell: a cell's mark and note depend on its own findings alone)
-        return one_per_variant([case for case in cases if case.variant not in badvalues.VARIANTS])
+    if kind == "bad_value":  # the workbook with every table variant openpyxl loads, each in its own cell, stands
+        # for the files with one (marking is per cell: a cell's mark and note depend on its own findings alone);
+        # the variants openpyxl cannot load have a file each, which must be told apart without stopping the batch
+        return one_per_variant([case for case in cases
+                                if case.variant not in badvalues.VARIANTS or case.variant in badvalues.UNLOADABLE])
     if kind != "hostile_text":
         return one_per_variant(cases)
     older = [case for case in cases if "_2019" in case.path.stem]
@@ -147,6 +149,17 @@ def test_marked_copies_keep_input_text_out_of_formulas(kind, corpus, json_runs, 
         assert not any(TOKEN in text for _, text in formulas(copy) if text not in own)
     assert made >= len(cases) // 2
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [], "temporary files left"
+
+
+def test_every_loadable_bad_value_gets_a_marked_copy(corpus, marked_run):
+    """The packed workbook stands for every table variant openpyxl loads only if it gets a copy; the variants
+    it cannot load are named as such, each in its own file."""
+    run, out, _ = marked_run
+    sample = marked_sample("bad_value", corpus["bad_value"])
+    copied = {case.variant for case in sample if (out / f"{case.path.stem}_校验标记{case.path.suffix}").exists()}
+    assert badvalues.EVERY_VARIANT in copied
+    assert copied.isdisjoint(badvalues.UNLOADABLE) and {c.variant for c in sample} - copied == set(badvalues.UNLOADABLE)
+    assert all(f"{case.path}" in run.stdout for case in sample if case.variant in badvalues.UNLOADABLE)
 
 
 def test_a_refused_file_does_not_stop_the_batch(corpus):
