@@ -292,8 +292,8 @@ def test_a_careless_folder_gives_a_summary_with_no_agency_twice_that_libreoffice
     findings = sheet_rows(output, "问题清单")
     shared = {row[1] for row in findings if row[3] == "单位-信用代码重复"}
     assert shared == {c.path.name for c in cases if c.variant == "shared_code"}
-    converted = libreoffice.recalc([output], tmp_path / "lo")[0]
-    assert len(sheet_rows(converted, "报送情况")) == len(sheet_rows(output, "报送情况"))
+    computed = libreoffice.sheet_texts([output], tmp_path / "lo")[0]  # CSV of every sheet: half a recalc's cost
+    assert len(computed["报送情况"]) == len(sheet_rows(output, "报送情况"))
 
 
 @pytest.fixture(scope="module")
