@@ -34,8 +34,9 @@ def command(n, quick, reps, baseline_n, json_path, workdir, against, windows_lik
 
     options = Options(n=QUICK_N if quick else n, reps=1 if quick else reps,
                       baseline_n=min(baseline_n, 20) if quick else baseline_n, workdir=workdir,
-                      keep=workdir is not None, bases=8 if quick else 40, smaller=_earlier(against),
-                      windows_like=windows_like, compare_src=compare_src, bytecode=not no_bytecode)
+                      keep=workdir is not None, bases=4 if quick else 40, smaller=_earlier(against),
+                      windows_like=windows_like, compare_src=compare_src, bytecode=not no_bytecode,
+                      single_reps=1 if quick else max(reps, 3))
     figures = run_bench(options, say=lambda text: click.echo(text, err=True))
     click.echo(table(figures))
     with atomic_path(json_path) as tmp:
