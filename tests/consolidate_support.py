@@ -115,6 +115,16 @@ def sheet_rows(path: Path, sheet: str) -> list[tuple]:
     return [tuple(row) for row in workbook[sheet].iter_rows(values_only=True)]
 
 
+def sheet_values(path: Path, sheet: str) -> list[tuple]:
+    """``sheet_rows``'s rows through openpyxl's read-only mode: the other sheets (a summary's 校验结果,
+    分单位明细 …) are never parsed, about a quarter of the cost of a full load."""
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return [tuple(row) for row in workbook[sheet].iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
 def write_submissions(folder: Path) -> Submissions:
     """The demo's sample folder plus every awkward case a district office meets."""
     files = list(write_sample_folder(folder, YEAR, live_checks=False))
