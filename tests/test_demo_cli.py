@@ -18,6 +18,9 @@ from xxgk.demo import DEMO_YEAR, write_sample_folder
 
 from consolidate_support import named_values, sheet_values
 
+pytestmark = pytest.mark.heavy(23)  # CPU seconds, about: started first (tests/conftest.py)
+
+
 def run_demo(folder) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "xxgk", "demo", str(folder)], capture_output=True, text=True,
                           timeout=120)

@@ -25,6 +25,8 @@ from xxgk.samples import cover_values, with_faults
 from xxgk.template import build_workbook
 from xxgk.tidy import HEADINGS
 
+pytestmark = pytest.mark.heavy(14)  # CPU seconds, about: started first (tests/conftest.py)
+
 FMT = get_format("2021")
 HOSTILE = '=HYPERLINK("http://x","点我")'
 LAST = {"甲局": 11, "乙局": 12, "撤销局": 13}  # last year's agencies and their seeds
