@@ -199,17 +199,21 @@ KINDS = ("bump", "text", "blank", "decimal", "negative", "total", "year", "agenc
 
 
 def _mutations(rng: random.Random, fid: str, values: dict, typed: dict[str, Iterator],
-               first: str) -> tuple[bool, set[tuple]]:
+               first: str, owed: set[str] = frozenset()) -> tuple[bool, set[tuple]]:
     """Apply 0–3 random faults a clerk or a script could make, the first of kind ``first`` ("none": no fault);
     returns whether totals must stay literal and what was applied: (kind, format) pairs, ("none", format)
-    for none, and (kind, value) for the typed values, which come in turn from ``typed`` (kind -> values)."""
+    for none, and (kind, value) for the typed values, which come in turn from ``typed`` (kind -> values).
+    A further fault takes a kind of ``owed`` (typed kinds with a value not yet used) while there is one
+    this workbook has not used yet (a cover field holds one value: a second year would hide the first)."""
     fmt = get_format(fid)
     inputs = [k for k, c in fmt.cells.items() if not c.is_total]
     totals = [k for k, c in fmt.cells.items() if c.is_total]
-    literal, applied = False, set()
+    literal, applied, used = False, set(), {first}
     count = 0 if first == "none" else rng.choice((1, 1, 2, 3))
     for n in range(count):
-        kind = first if n == 0 else rng.choice(("bump", "bump", *KINDS[1:]))
+        due = sorted(owed - used)
+        kind = first if n == 0 else rng.choice(due) if due else rng.choice(("bump", "bump", *KINDS[1:]))
+        used.add(kind)
         key = rng.choice(inputs)
         applied.add((kind, fid))
         if kind == "bump":
@@ -238,22 +242,29 @@ def every_mutation() -> set[tuple]:
     """What a sample of random workbooks must have applied: every kind (and none) in both formats, and every
     typed value (text in a number cell, each wrong year, each odd agency name) at least once."""
     kinds = {(kind, fid) for kind in (*KINDS, "none") for fid in ("2021", "2019")}
-    return kinds | {("text", v) for v in TEXTS} | {("year", v) for v in YEARS} | {("agency", v) for v in AGENCIES}
+    return kinds | typed_mutations()
+
+
+def typed_mutations() -> set[tuple]:
+    return {("text", v) for v in TEXTS} | {("year", v) for v in YEARS} | {("agency", v) for v in AGENCIES}
 
 
 def random_workbooks(folder: Path) -> tuple[list[Path], set[tuple]]:
     """Seeded random workbooks until every mutation of ``every_mutation`` is among them; returns them and
     what they applied. The formats alternate and each workbook's first fault takes the kinds in turn (9 and
-    2 are coprime: 18 workbooks pair every kind with both formats); cells, further faults and their number
-    stay random. About 20 workbooks where 50 were once drawn blindly: each further one only repeats kinds
-    already compared, at ~0.7 s of building and LibreOffice each."""
+    2 are coprime: 18 workbooks pair every kind with both formats); further faults take the typed kinds
+    still owed a value (5 years, 3 agency names, 3 texts: the first faults alone give two of each kind in
+    18 workbooks, random further faults took 7 more workbooks to draw the rest), else a random kind; cells
+    and the number of faults stay random. 18 workbooks where 50 were once drawn blindly: each further one
+    only repeats kinds already compared, at ~0.8 s of building, LibreOffice and reading each."""
     rng = random.Random(20261121)
     typed = {"text": itertools.cycle(TEXTS), "year": itertools.cycle(YEARS), "agency": itertools.cycle(AGENCIES)}
     paths, applied = [], set()
     while not every_mutation() <= applied and len(paths) < 50:
         fid, first = ("2021", "2019")[len(paths) % 2], (*KINDS, "none")[len(paths) % 9]
         values = each.base(fid)
-        literal, done = _mutations(rng, fid, values, typed, first)
+        owed = {kind for kind, _value in typed_mutations() - applied}
+        literal, done = _mutations(rng, fid, values, typed, first, owed)
         applied |= done
         if not literal:
             values = {k: v for k, v in values.items() if not get_format(fid).cells.get(k) or
