@@ -116,15 +116,19 @@ def _docx_table(document, rows: list[list[Box]]) -> None:
     width = sum(box.cols for box in rows[0])
     table = document.add_table(rows=len(rows), cols=width)
     table.style = "Table Grid"
+    # the cells of the grid as made, one per position; table.cell walks the whole table on every call
+    # (~1.5 s a report). A merge only removes cells inside its own box, never reached again (taken), so
+    # every other position keeps its cell.
+    grid = [row.cells for row in table.rows]
     taken: set[tuple[int, int]] = set()
     for r, boxes in enumerate(rows):
         c = 0
         for box in boxes:
             while (r, c) in taken:
                 c += 1
-            cell = table.cell(r, c)
+            cell = grid[r][c]
             if box.cols > 1 or box.rows > 1:
-                cell = cell.merge(table.cell(r + box.rows - 1, c + box.cols - 1))
+                cell = cell.merge(grid[r + box.rows - 1][c + box.cols - 1])
             cell.text = box.text
             taken.update((r + i, c + j) for i in range(box.rows) for j in range(box.cols))
             c += box.cols
