@@ -11,6 +11,9 @@ text, a leading = makes a formula, protected sheets refuse formatting and notes.
 """
 from __future__ import annotations
 
+import copy
+import functools
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,10 +74,8 @@ class Workbook:
         self.calls: list[Call] = []
         self.alerts: list[str] = []
         self.opened: list[str] = []
-        book = openpyxl.load_workbook(path, data_only=True)
-        self.structure_locked = bool(book.security and book.security.lockStructure)
-        self.order = list(book.sheetnames)
-        self.sheets = {ws.title: _sheet_state(ws) for ws in book.worksheets}
+        locked, order, sheets = _book_state(hashlib.sha256(self.path.read_bytes()).hexdigest(), str(self.path))
+        self.structure_locked, self.order, self.sheets = locked, list(order), copy.deepcopy(sheets)
 
     def record(self, owner: str, member: str, action: str, *args) -> None:
         self.calls.append(Call(owner, member, action, args))
@@ -85,6 +86,15 @@ class Workbook:
 
     def snapshot(self) -> dict:
         return {name: state.snapshot() for name, state in self.sheets.items()}
+
+
+@functools.lru_cache(maxsize=8)
+def _book_state(digest: str, path: str) -> tuple[bool, list[str], dict[str, SheetState]]:
+    """What opening the file shows, loaded once per content (an openpyxl load of a template costs ~0.5 s;
+    tests open the same few files again and again): callers take a deep copy."""
+    book = openpyxl.load_workbook(path, data_only=True)
+    return (bool(book.security and book.security.lockStructure), list(book.sheetnames),
+            {ws.title: _sheet_state(ws) for ws in book.worksheets})
 
 
 def _sheet_state(ws) -> SheetState:

@@ -48,10 +48,11 @@ def standin_xlwings(monkeypatch):
 
 def cell_of(path: Path, key: str) -> tuple[str, tuple[int, int]]:
     """Where a key lives, found independently through openpyxl's view of the defined names."""
-    book = openpyxl.load_workbook(path)
+    book = openpyxl.load_workbook(path, read_only=True)  # the defined names, without loading every cell
     sheet, ref = next(iter(book.defined_names[get_format("2021").cells.get(key, None).name
                                               if key in get_format("2021").cells else
                                               get_format("2021").cover_fields[key].name].destinations))
+    book.close()
     return sheet, parse_cell(ref)
 
 
