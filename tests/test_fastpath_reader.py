@@ -171,13 +171,15 @@ def test_read_form_fast_falls_back_with_the_careful_message(corpus):
     assert caught.value.kind == careful(path).kind and str(path) in str(caught.value)
 
 
-def _forms(corpus) -> list:
+@pytest.fixture(scope="module")
+def forms(corpus) -> list:
+    """What the careful reader gives for every readable file of the corpus, read once for the three tests
+    that use them (each changes only deep copies)."""
     return [f for f in (careful(p) for p in corpus["plain"] + corpus["tampered"]) if not isinstance(f, ReadError)]
 
 
-def test_fast_rules_equal_the_engine(corpus):
+def test_fast_rules_equal_the_engine(forms):
     ruleset = load_rules()
-    forms = _forms(corpus)
     assert len(fast_rules(ruleset, "2021").generated) > 200  # most instances really are generated code
     rng = random.Random(11)
     oddities = (None, "x", "１２件", 1.5, -3, 0, 10**9, True, 2.0000000001, 7, "")
@@ -196,9 +198,9 @@ def test_fast_rules_equal_the_engine(corpus):
     assert compared > 50  # failing forms were compared, not only clean ones
 
 
-def test_a_text_cell_leaves_only_the_instances_reading_it_to_the_engine(corpus):
+def test_a_text_cell_leaves_only_the_instances_reading_it_to_the_engine(forms):
     ruleset = load_rules()
-    form = next(f for f in _forms(corpus) if f.format_id == "2021" and not ruleset.validate(f).findings)
+    form = next(f for f in forms if f.format_id == "2021" and not ruleset.validate(f).findings)
     rules = fast_rules(ruleset, "2021")
     for at in (0, len(rules.keys) // 2, len(rules.keys) - 1):
         changed = copy.deepcopy(form)
@@ -209,9 +211,9 @@ def test_a_text_cell_leaves_only_the_instances_reading_it_to_the_engine(corpus):
         assert validate_fast(ruleset, changed).findings == ruleset.validate(changed).findings != []
 
 
-def test_the_corpus_really_has_findings_and_totals_without_cached_values(corpus):
+def test_the_corpus_really_has_findings_and_totals_without_cached_values(corpus, forms):
     ruleset = load_rules()
-    forms = {Path(f.source).name: f for f in _forms(corpus)}
+    forms = {Path(f.source).name: f for f in forms}
     assert validate_fast(ruleset, forms["faulty.xlsx"]).errors
     assert [f.rule_id for f in validate_fast(ruleset, forms["warned.xlsx"]).findings] == ["二-万元"]
     assert forms["openpyxl.xlsx"].values == read_workbook(corpus["plain"][0]).values | {}
