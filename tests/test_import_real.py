@@ -5,6 +5,7 @@ own text layer, page by page); each test says where its figures come from.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 
@@ -17,6 +18,13 @@ from xxgk.importer import import_document, import_report
 from xxgk.importer.pdfsource import read_pdf
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@functools.cache
+def imported_pdf(path: Path):
+    """``import_report`` of a real PDF, once per module: three PDFs are asserted by eleven tests, ~0.8 s of
+    pdfplumber each time (the tests only read the result; the import of a file is the same every time)."""
+    return import_report(path)
 GULOU_TXT, ZAOZHUANG_TXT = GULOU, ZAOZHUANG
 FMT = get_format("2021")
 T3_ROWS = [r.key for r in FMT.table("t3").blocks[0].rows]
@@ -115,7 +123,7 @@ def assert_table3_adds_up(result, rows=T3_ROWS):
 
 
 def test_huaian_2024_pdf_matches_hand_checked_figures():
-    result = import_report(HUAIAN)
+    result = imported_pdf(HUAIAN)
     assert (result.agency, result.year, result.format_id) == ("淮安市人民政府", 2024, "2021")
     assert result.missing == [] and result.problems == [] and result.narrative == []
     assert total_column(result, "new carried public partial total carry_next") == [3119, 34, 1362, 454, 3050, 103]
@@ -128,7 +136,7 @@ def test_huaian_2024_pdf_matches_hand_checked_figures():
 
 
 def test_hongze_2024_pdf():
-    result = import_report(HONGZE_2024)
+    result = imported_pdf(HONGZE_2024)
     assert (result.agency, result.year, result.format_id) == ("淮安市洪泽区人民政府", 2024, "2021")
     assert result.missing == [] and result.problems == []
     assert total_column(result, "new carried total carry_next") == [95, 0, 95, 0]
@@ -145,7 +153,7 @@ def test_hongze_2024_pdf():
 def test_hongze_prints_other_handling_as_one_row(path):
     """（六）其他处理 is printed as one row of zeros (the 2019 layout) in a 2021 table: each of its three
     rows is 0 (counts are never negative), marked as derived and said so."""
-    result = import_report(path)
+    result = imported_pdf(path)
     others = [k for k in FMT.cells if k.startswith("t3.other_")]
     assert result.missing == [] and sorted(result.derived) == sorted(others)
     assert {result.values[k] for k in others} == {0}
@@ -153,7 +161,7 @@ def test_hongze_prints_other_handling_as_one_row(path):
 
 
 def test_hongze_2023_pdf_table4_kept_as_published():
-    result = import_report(HONGZE_2023)
+    result = imported_pdf(HONGZE_2023)
     assert (result.agency, result.year) == ("洪泽区人民政府", 2023)
     assert total_column(result, "new total") == [21, 21]
     # As published: 复议 总计 0 although 维持 + 纠正 = 11; 复议后起诉 总计 0 although 维持 = 5.
@@ -167,7 +175,7 @@ def test_hongze_2023_pdf_table4_kept_as_published():
 def test_pdf_text_layer_alone_gives_the_same_figures(path):
     """Without table geometry (as text copied from a PDF viewer): split labels, vertical group labels,
     figures printed beside vertically centred labels, page numbers between rows."""
-    with_tables = import_report(path)
+    with_tables = imported_pdf(path)
     text_only = import_document(read_pdf(path, use_tables=False))
     assert text_only.values == with_tables.values
     assert text_only.missing == with_tables.missing
@@ -304,7 +312,7 @@ def test_pdf_text_of_another_tool(path, pdftotext, tmp_path):
     table column after column: rows are placed only where certain, and no placed figure differs."""
     import subprocess
 
-    from_pdf = import_report(path).values
+    from_pdf = imported_pdf(path).values
     layout, raw = tmp_path / "layout.txt", tmp_path / "raw.txt"
     subprocess.run([pdftotext, "-layout", str(path), str(layout)], check=True)
     subprocess.run([pdftotext, str(path), str(raw)], check=True)
