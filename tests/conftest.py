@@ -35,10 +35,10 @@ class LibreOffice:
     def to_pdf(self, files, outdir) -> list[Path]:
         return lo.to_pdf(files, outdir, self.profile)
 
-    def to_png(self, pdf, outdir, dpi: int = 60) -> list[Path]:
+    def to_png(self, pdf, outdir, dpi: int = 60, last_page: int | None = None) -> list[Path]:
         if shutil.which("pdftoppm") is None:
             pytest.skip(lo.PDFTOPPM_SKIP_REASON)
-        return lo.pdf_to_png(pdf, outdir, dpi)
+        return lo.pdf_to_png(pdf, outdir, dpi, last_page)
 
 
 def pytest_collection_modifyitems(config, items):

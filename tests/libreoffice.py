@@ -115,14 +115,16 @@ def to_pdf(files: Sequence[str | os.PathLike], outdir: str | os.PathLike,
     return convert(files, "pdf", outdir, profile)
 
 
-def pdf_to_png(pdf: str | os.PathLike, outdir: str | os.PathLike, dpi: int = 60) -> list[Path]:
-    """One PNG per page, named ``<pdf stem>-<page>.png``, in page order."""
+def pdf_to_png(pdf: str | os.PathLike, outdir: str | os.PathLike, dpi: int = 60,
+               last_page: int | None = None) -> list[Path]:
+    """One PNG per page (up to ``last_page`` when given), named ``<pdf stem>-<page>.png``, in page order."""
     pdf, outdir = Path(pdf), Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     for old in outdir.glob(f"{pdf.stem}-*.png"):
         old.unlink()
     prefix = outdir / pdf.stem
-    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), str(pdf), str(prefix)], check=True,
+    pages = ["-l", str(last_page)] if last_page else []
+    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), *pages, str(pdf), str(prefix)], check=True,
                    capture_output=True, timeout=TIMEOUT)
     pages = list(outdir.glob(f"{pdf.stem}-*.png"))
     return sorted(pages, key=lambda p: int(p.stem.rsplit("-", 1)[1]))
