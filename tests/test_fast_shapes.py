@@ -306,7 +306,10 @@ def test_random_byte_damage_in_data_and_strings(base):
         at = rng.randrange(sheet.find(b"<sheetData>") if member == T3 else 0, stop)
         damaged = data[:at] + bytes([rng.choice(b"<>&/\"'=]\x00\x01\r\n 0aZ\xff\xe4")]) + data[at + 1:]
         path = rewrite_member(base, base.parent / f"random_{trial}.xlsx", member, lambda _d, d=damaged: d)
-        got, _expected = same_or_declined(path)
+        got = read_fast(path)
+        # same_or_declined's judgement; the careful reader only runs where the fast one read the file (a
+        # declined file passes whatever the careful reader decides; a refusal is a ReadError, never equal)
+        assert got is None or got == careful(path), path.name
         taken += got is not None
     assert taken > 10  # harmless changes (a digit, a letter in text) are still read fast
 
