@@ -47,15 +47,21 @@ def _approximate(pattern: str, text: str, start: int, stop: int, limit: int) -> 
         ch = text[position]
         prev_cost, prev_origin = cost[0], origin[0]  # diagonal values
         cost[0], origin[0] = 0, position + 1
-        for i in range(1, m + 1):
-            diagonal = prev_cost + (pattern[i - 1] != ch)
-            prev_cost, prev_origin, keep_origin = cost[i], origin[i], prev_origin
-            options = (
-                (diagonal, keep_origin),
-                (cost[i - 1] + 1, origin[i - 1]),  # pattern char missing from the text
-                (prev_cost + 1, prev_origin),  # extra char in the text
-            )
-            cost[i], origin[i] = min(options, key=lambda o: o[0])
+        for i, wanted in enumerate(pattern, 1):
+            diagonal = prev_cost + (wanted != ch)
+            missing = cost[i - 1] + 1  # pattern char missing from the text
+            extra = cost[i] + 1  # extra char in the text
+            above_origin = origin[i]
+            prev_cost = cost[i]
+            # the cheapest, the first of diagonal, missing, extra on a tie (the inner loop of every
+            # approximate search: plain comparisons, no tuples)
+            if diagonal <= missing and diagonal <= extra:
+                cost[i], origin[i] = diagonal, prev_origin
+            elif missing <= extra:
+                cost[i], origin[i] = missing, origin[i - 1]
+            else:
+                cost[i], origin[i] = extra, above_origin
+            prev_origin = above_origin
         if cost[m] <= limit and (best is None or cost[m] < best.errors):
             best = Match(origin[m], position + 1, cost[m])
         elif best is not None and position - best.end > m:
