@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from consolidate_support import build, sheet_values
+from consolidate_support import build, sheet_rows
 from xxgk.cli import main
 from xxgk.fileio import NAME_MAX
 from xxgk.pathtext import readable
@@ -81,7 +81,7 @@ def test_gbk_named_file_validate_mark(tmp_path):
     assert result.exit_code == 0, result.output
     marked = tmp_path / "示例区财政局年报_校验标记.xlsx"  # named in readable text
     assert f"已另存标记副本：{marked}" in result.output
-    assert sheet_values(marked, "校验报告")[0][0] == f"校验报告：{tmp_path / GBK_NAME}"
+    assert sheet_rows(marked, "校验报告")[0][0] == f"校验报告：{tmp_path / GBK_NAME}"
 
 
 def test_gbk_named_report_audit_mark(tmp_path, shared_dir):
@@ -130,7 +130,7 @@ def test_marked_copy_open_in_excel_others_still_written(tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert "请先在 Excel 中关闭 甲_校验标记.xlsx" in result.output
     assert (tmp_path / "甲_校验标记.xlsx").read_bytes() == b"open in Excel"
-    assert sheet_values(tmp_path / "乙_校验标记.xlsx", "校验报告")[0][0].startswith("校验报告：")
+    assert sheet_rows(tmp_path / "乙_校验标记.xlsx", "校验报告")[0][0].startswith("校验报告：")
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
 
 
@@ -143,7 +143,7 @@ def test_long_chinese_names_with_spaces(tmp_path):
     out.parent.mkdir()
     result = CliRunner().invoke(main, ["consolidate", str(folder), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert sheet_values(out, "报送情况")[1][1] == source.name
+    assert sheet_rows(out, "报送情况")[1][1] == source.name
     result = CliRunner().invoke(main, ["validate", "--mark", str(source)])
     assert result.exit_code == 0, result.output
     (marked,) = [p for p in folder.iterdir() if p != source]

@@ -19,7 +19,7 @@ from xxgk.catalogue import Status
 from xxgk.cli import main
 from xxgk.formats import get_format
 
-from consolidate_support import (HOSTILE, YEAR, build, independent_sums, named_values, sheet_values, table_names,
+from consolidate_support import (HOSTILE, YEAR, build, independent_sums, named_values, sheet_rows, table_names,
                                  write_submissions)
 
 pytestmark = pytest.mark.heavy(11)  # CPU seconds, about: started first (tests/conftest.py)
@@ -67,7 +67,7 @@ def test_inputs_untouched(district):
 
 def test_every_file_listed_once_with_its_status(district):
     submissions, output, _, _ = district
-    rows = sheet_values(output, "报送情况")
+    rows = sheet_rows(output, "报送情况")
     header = rows[0]
     names = [row[header.index("文件名")] for row in rows[1:]]
     statuses = {row[header.index("文件名")]: row[header.index("状态")] for row in rows[1:]}
@@ -130,7 +130,7 @@ def test_detail_reads_back_with_pandas(district):
 
 def test_roster_gaps(district):
     _, output, _, _ = district
-    rows = sheet_values(output, "未报送")
+    rows = sheet_rows(output, "未报送")
     notes = {row[1]: row[3] for row in rows[1:]}
     assert notes["示例区水务局"] == "未收到报表"
     assert Status.UNREADABLE in notes["示例区统计局"] and "示例区统计局.xlsx" in notes["示例区统计局"]
@@ -157,7 +157,7 @@ def test_charts_are_native(district):
         assert len(charts) == 4
         kinds = {re.search(r"<c:(barChart|pieChart|lineChart)>", archive.read(n).decode())[1] for n in charts}
     assert kinds == {"barChart"}  # column and bar charts are both c:barChart in OOXML
-    rows = sheet_values(output, "图表")
+    rows = sheet_rows(output, "图表")
     assert any(row[0] == "自然人" for row in rows)
 
 
@@ -216,7 +216,7 @@ def test_exclude_invalid(district, tmp_path):
     output = tmp_path / "汇总.xlsx"
     result = run(folder, "-o", output, "--exclude-invalid")
     assert result.exit_code == 1, result.output  # files were left out
-    statuses = {row[1]: row[5] for row in sheet_values(output, "报送情况")[1:]}
+    statuses = {row[1]: row[5] for row in sheet_rows(output, "报送情况")[1:]}
     faulty = [f.path.name for f in submissions.files if f.expected_status == Status.ERRORS]
     assert faulty and all(statuses[name] == Status.EXCLUDED for name in faulty)
     checked = CliRunner().invoke(main, ["validate", str(output)])
@@ -253,7 +253,7 @@ def test_year_option_and_default(tmp_path):
     result = run(folder, "-o", output, "--year", YEAR - 1)
     assert result.exit_code == 1
     assert named_values(output)["xxgk_cover_year"] == YEAR - 1
-    statuses = {row[1]: row[5] for row in sheet_values(output, "报送情况")[1:]}
+    statuses = {row[1]: row[5] for row in sheet_rows(output, "报送情况")[1:]}
     assert statuses == {"a.xlsx": Status.WRONG_YEAR, "b.xlsx": Status.WRONG_YEAR, "c.xlsx": Status.PASSED}
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from consolidate_support import build, named_values, sheet_values
+from consolidate_support import build, named_values, sheet_rows
 from killpoints import beside, is_temporary, kill_at
 from xxgk.parallel import MIN_PARALLEL
 
@@ -46,7 +46,7 @@ def stop(moment, folder, output, workdir):
 
 def assert_complete(output) -> None:
     assert named_values(output)["xxgk_cover_agency"] == f"汇总（{AGENCIES} 个单位）"
-    assert len(sheet_values(output, "报送情况")) == AGENCIES * COPIES + 1
+    assert len(sheet_rows(output, "报送情况")) == AGENCIES * COPIES + 1
 
 
 def digest(path) -> str:

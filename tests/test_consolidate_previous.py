@@ -12,7 +12,7 @@ from xxgk.formats import get_format
 from xxgk.samples import cover_values
 from xxgk.template import build_workbook
 
-from consolidate_support import YEAR, balanced_values, following_year, sheet_values
+from consolidate_support import YEAR, balanced_values, following_year, sheet_rows
 from modes import mode  # noqa: F401 - a fixture
 
 AGENCIES = ("甲局", "乙局", "丙局", "丁局")
@@ -48,7 +48,7 @@ def years(tmp_path_factory):
 
 
 def findings_by_agency(output):
-    rows = sheet_values(output, "问题清单")
+    rows = sheet_rows(output, "问题清单")
     header = rows[0]
     found: dict[str, set[str]] = {}
     for row in rows[1:]:
@@ -69,7 +69,7 @@ def test_cross_year_rules_per_agency(years, tmp_path, source, mode):
     assert "跨年-结转" in found["乙局"]
     assert "跨年-相同" in found["丙局"]
     assert "丁局" not in found
-    notes = {row[2]: row[10] for row in sheet_values(output, "报送情况")[1:]}
+    notes = {row[2]: row[10] for row in sheet_rows(output, "报送情况")[1:]}
     assert "未找到该单位的上年报表" in notes["丁局"]
     assert not notes["甲局"]
 

@@ -16,7 +16,7 @@ from xxgk.catalogue import Status
 from xxgk.cli import main
 from xxgk.demo import DEMO_YEAR, write_sample_folder
 
-from consolidate_support import named_values, sheet_values
+from consolidate_support import named_values, sheet_rows
 
 pytestmark = pytest.mark.heavy(23)  # CPU seconds, about: started first (tests/conftest.py)
 
@@ -55,9 +55,9 @@ def test_every_sample_validated_and_consolidated_with_its_status(demo, tmp_path)
     assert len(set(expected.values())) >= 7  # 通过 有错误 有警告 重复 年度不符 格式不符 无法读取
     for name in expected:
         assert name in result.stdout
-    rows = sheet_values(folder / "汇总.xlsx", "报送情况")
+    rows = sheet_rows(folder / "汇总.xlsx", "报送情况")
     assert {row[1]: row[5] for row in rows[1:]} == expected
-    missing = {row[1] for row in sheet_values(folder / "汇总.xlsx", "未报送")[1:]}
+    missing = {row[1] for row in sheet_rows(folder / "汇总.xlsx", "未报送")[1:]}
     assert {"示例区统计局", "示例区水务局"} <= missing
     assert named_values(folder / "汇总.xlsx")["xxgk_cover_agency"] == "示例区"
 
@@ -85,8 +85,8 @@ def test_the_year_around_the_summary(demo):
     roster = [line for line in (folder / "名单.csv").read_text(encoding="utf-8-sig").splitlines()[1:] if line]
     assert len(list((folder / "下发").glob("*.xlsx"))) == len(roster)
     assert "同比" in openpyxl.load_workbook(folder / "汇总.xlsx", read_only=True).sheetnames
-    returned = {row[3] for row in sheet_values(folder / "退回" / "退回清单.xlsx", "退回清单")[2:]}
-    faulty = {row[1] for row in sheet_values(folder / "汇总.xlsx", "报送情况")[1:]
+    returned = {row[3] for row in sheet_rows(folder / "退回" / "退回清单.xlsx", "退回清单")[2:]}
+    faulty = {row[1] for row in sheet_rows(folder / "汇总.xlsx", "报送情况")[1:]
               if row[5] in (Status.ERRORS, Status.WARNINGS, Status.UNREADABLE, Status.WRONG_YEAR, Status.WRONG_FORMAT)}
     assert returned == faulty and len(faulty) >= 5
     assert len(list((folder / "退回").glob("*_退回通知.txt"))) == len(faulty)

@@ -12,8 +12,9 @@ from collections import Counter
 
 import pytest
 
+from consolidate_support import sheet_rows
 from faults import KINDS, REFUSE, TOKEN, session
-from faults.run import (CHINESE, UNREADABLE, changed, formulas, listed_name, sheet_rows, shown_name, snapshot,
+from faults.run import (CHINESE, UNREADABLE, changed, formulas, listed_name, shown_name, snapshot,
                         xxgk, xxgk_here)
 from killpoints import beside, is_temporary, kill_at
 from xxgk.catalogue import Status

@@ -21,9 +21,10 @@ from pathlib import Path
 
 import pytest
 
+from consolidate_support import sheet_rows
 from faults import session
 from faults.base import template_bytes, values_for
-from faults.run import changed, sheet_rows, snapshot, xxgk_here
+from faults.run import changed, snapshot, xxgk_here
 from xxgk.catalogue import Status
 
 SAFETY_TIMEOUT = 120

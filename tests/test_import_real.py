@@ -19,16 +19,17 @@ from xxgk.importer.pdfsource import read_pdf
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
+GULOU_TXT, ZAOZHUANG_TXT = GULOU, ZAOZHUANG
+FMT = get_format("2021")
+T3_ROWS = [r.key for r in FMT.table("t3").blocks[0].rows]
+T3_COLUMNS = [c.key for c in FMT.table("t3").blocks[0].columns]
+
 
 @functools.cache
 def imported_pdf(path: Path):
     """``import_report`` of a real PDF, once per module: three PDFs are asserted by eleven tests, ~0.8 s of
     pdfplumber each time (the tests only read the result; the import of a file is the same every time)."""
     return import_report(path)
-GULOU_TXT, ZAOZHUANG_TXT = GULOU, ZAOZHUANG
-FMT = get_format("2021")
-T3_ROWS = [r.key for r in FMT.table("t3").blocks[0].rows]
-T3_COLUMNS = [c.key for c in FMT.table("t3").blocks[0].columns]
 
 
 def table3(text: str) -> dict[str, int | None]:

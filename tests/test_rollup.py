@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 import xxgk
-from consolidate_support import YEAR, build, independent_sums, named_values, sheet_values, table_names
+from consolidate_support import YEAR, build, independent_sums, named_values, sheet_rows, table_names
 from xxgk.catalogue import Status
 from xxgk.cli import main
 from xxgk.formats import get_format
@@ -48,7 +48,7 @@ def city(tmp_path_factory):
 
 
 def detail(path) -> list[dict]:
-    rows = sheet_values(path, "分单位明细")
+    rows = sheet_rows(path, "分单位明细")
     return [dict(zip(rows[0], row)) for row in rows[1:]]
 
 
@@ -63,7 +63,7 @@ def test_every_agency_once_with_its_district(city):
 
 def test_an_agency_in_two_districts_is_caught(city):
     _, summary, _, output = city
-    statuses = [(r[2], r[5], r[10]) for r in sheet_values(summary, "报送情况")[1:] if r[2] == "共用局"]
+    statuses = [(r[2], r[5], r[10]) for r in sheet_rows(summary, "报送情况")[1:] if r[2] == "共用局"]
     assert sorted(s for _, s, _ in statuses) == [Status.PASSED, Status.REPLACED]
     replaced = next(note for _, status, note in statuses if status != Status.PASSED)
     assert "乙区" in replaced and "只计入一次" in replaced and "共用局" in output
@@ -97,7 +97,7 @@ def test_an_earlier_summary_among_the_agencies_is_not_counted_again(city, tmp_pa
     shutil.copy(root / "各区报来" / "附件1.xlsx", folder / "新建 Microsoft Excel 工作表.xlsx")
     output = tmp_path / "汇总.xlsx"
     assert run("consolidate", folder, "-o", output).exit_code == 0
-    statuses = {r[1]: (r[5], r[10]) for r in sheet_values(output, "报送情况")[1:]}
+    statuses = {r[1]: (r[5], r[10]) for r in sheet_rows(output, "报送情况")[1:]}
     status, note = statuses["新建 Microsoft Excel 工作表.xlsx"]
     assert status == Status.SUMMARY_LEFT_OUT and "都已另行报送" in note
     assert table_names(named_values(output)) == pytest.approx(
@@ -122,6 +122,6 @@ def test_a_warning_the_district_accepted_stays_explained(tmp_path):
     assert run("consolidate", district, "-o", received / "甲区.xlsx", "--district", "甲区").exit_code == 0
     city = tmp_path / "市.xlsx"
     assert run("consolidate", received, "-o", city).exit_code == 0
-    (status,) = [r[5] for r in sheet_values(city, "报送情况")[1:]]
-    notes = [r[10] for r in sheet_values(city, "问题清单")[1:] if r[3] == warning.rule_id]
+    (status,) = [r[5] for r in sheet_rows(city, "报送情况")[1:]]
+    notes = [r[10] for r in sheet_rows(city, "问题清单")[1:] if r[3] == warning.rule_id]
     assert status == Status.EXPLAINED and notes == ["本年确有一笔大额收费"]

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import xxgk
-from consolidate_support import YEAR, balanced_values, following_year, named_values, sheet_values
+from consolidate_support import YEAR, balanced_values, following_year, named_values, sheet_rows
 from xxgk.catalogue import Status
 from xxgk.cli import main
 from xxgk.formats import defined_name, get_format
@@ -140,7 +140,7 @@ def test_handout_never_overwrites_without_force(cycle):
 # ---------------------------------------------------------------------------------------------- 退回
 def faulty(cycle) -> dict[str, str]:
     """Agency -> status, for those 报送情况 says have errors or open warnings."""
-    return {row[2]: row[5] for row in sheet_values(cycle["summary"], "报送情况")[1:]
+    return {row[2]: row[5] for row in sheet_rows(cycle["summary"], "报送情况")[1:]
             if row[5] in (Status.ERRORS, Status.WARNINGS)}
 
 
@@ -176,7 +176,7 @@ def test_return_list_links_notice_and_copy_and_opens_in_libreoffice(cycle):
 
 # ---------------------------------------------------------------------------------------------- 同比
 def compare_rows(path) -> dict[str, tuple]:
-    rows = sheet_values(path, "同比")
+    rows = sheet_rows(path, "同比")
     labels = {cell.label for cell in FMT.cells.values()}
     return {row[0]: row[3:7] for row in rows if row[0] in labels}
 

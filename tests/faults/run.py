@@ -122,16 +122,6 @@ def defined_names(workbook: Path) -> list[str]:
     return [html.unescape(m.decode("utf-8")) for m in re.findall(rb"<definedName[^>]*>(.*?)</definedName>", xml)]
 
 
-def sheet_rows(workbook: Path, sheet: str) -> list[tuple]:
-    import openpyxl
-
-    book = openpyxl.load_workbook(workbook, read_only=True)
-    try:
-        return [tuple(row) for row in book[sheet].iter_rows(values_only=True)]
-    finally:
-        book.close()
-
-
 def validate_json(cases: Sequence[Case], *extra: object) -> tuple[Run, list[dict]]:
     run = xxgk("validate", "--json", *extra, *(c.path for c in cases))
     try:
