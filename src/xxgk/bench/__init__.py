@@ -51,7 +51,7 @@ class Options:
     windows_like: bool = False  # time validate and consolidate in a Windows-like Python too
     compare_src: Path | None = None  # another checkout's src: its validate and consolidate timed alike
     bytecode: bool = True  # run compiled copies of the trees, as installed; off: compile in every process
-    single_reps: int = 3  # runs of validate over one file: short and noisy, so a median of three (quick: one)
+    single_reps: int | None = None  # runs of validate over one file; default max(reps, 3): short and noisy
 
 
 def run_bench(options: Options, say: Callable[[str], None] = print) -> dict:
@@ -102,7 +102,7 @@ def _bench(options: Options, work: Path, say) -> dict:
             measured[name].counts = _counts(counts)
             say(f"  {name} 第 {rep + 1} 次：{measured[name].runs[-1].seconds:.2f} 秒")
     single = Measured("validate_one", [python, "-m", "xxgk", "validate", corpus.files[0].name], 1)
-    for _ in range(options.single_reps):
+    for _ in range(options.single_reps or max(options.reps, 3)):
         single.runs.append(run([python, "-m", "xxgk", "validate", str(corpus.files[0])], cwd=work, env=env))
     figures = _figures(options, corpus, measured, single, time.perf_counter() - started)
     figures["targets"] = verdicts(figures, options.smaller)

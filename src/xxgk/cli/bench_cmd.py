@@ -36,7 +36,7 @@ def command(n, quick, reps, baseline_n, json_path, workdir, against, windows_lik
                       baseline_n=min(baseline_n, 20) if quick else baseline_n, workdir=workdir,
                       keep=workdir is not None, bases=4 if quick else 40, smaller=_earlier(against),
                       windows_like=windows_like, compare_src=compare_src, bytecode=not no_bytecode,
-                      single_reps=1 if quick else max(reps, 3))
+                      single_reps=1 if quick else None)
     figures = run_bench(options, say=lambda text: click.echo(text, err=True))
     click.echo(table(figures))
     with atomic_path(json_path) as tmp:
