@@ -120,3 +120,37 @@ def test_a_job_that_fails_everywhere_raises_here(tmp_path, monkeypatch):
 def test_without_fork_the_job_runs_here():
     with in_child(os.getpid, fork=False) as result:
         assert result() == os.getpid()
+
+
+@pytest.mark.parametrize("aside", [(), ("xl/worksheets/sheet1.xml",)])
+def test_every_member_is_parsed_on_the_way_and_only_read_back_after(tmp_path, aside):
+    """splice names each XML member it parsed well-formed with its CRC; the self-check then only reads those
+    back, and a member that did not parse is not among them, so the self-check parses it and refuses."""
+    from xxgk.readers.package import package_problem
+
+    broken = lambda _xml, write: write(b"<worksheet><c>\x01</c></worksheet>")  # noqa: E731
+    parts = {"xl/worksheets/sheet1.xml": rows_part(b"a", 500), "xl/worksheets/sheet3.xml": broken}
+    output = tmp_path / "made.xlsx"
+    proven = splice(workbook_bytes(), output, parts, aside=aside)
+    with zipfile.ZipFile(output) as archive:
+        crcs = {info.filename: info.CRC for info in archive.infolist()}
+    assert proven == {name: crc for name, crc in crcs.items() if name != "xl/worksheets/sheet3.xml"}
+    assert "sheet3.xml" in package_problem(output, proven) and "sheet3.xml" in package_problem(output)
+    claimed = {**proven, "xl/worksheets/sheet3.xml": crcs["xl/worksheets/sheet3.xml"] ^ 1}  # not what the file holds
+    assert "sheet3.xml" in package_problem(output, claimed)
+
+
+def test_a_member_read_back_must_hold_the_bytes_that_were_parsed(tmp_path):
+    """Parsed on the way or not, a member whose stored bytes differ from its CRC fails the self-check."""
+    from xxgk.readers.package import package_problem
+
+    output = tmp_path / "made.xlsx"
+    proven = splice(workbook_bytes(), output, {"xl/worksheets/sheet1.xml": rows_part(b"a", 2000)})
+    assert package_problem(output, proven) is None
+    data = bytearray(output.read_bytes())
+    with zipfile.ZipFile(output) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    data[start + info.compress_size // 2] ^= 0x55  # a byte of the stored data, not of its headers
+    output.write_bytes(bytes(data))
+    assert "压缩包不完整" in package_problem(output, proven)

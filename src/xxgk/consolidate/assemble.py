@@ -3,10 +3,14 @@
 XlsxWriter's workbook (held in memory) is copied member by member into the
 output, except the members the summary streams (``detail_stream``,
 ``status_stream``): each of those is made by its function and compressed into a
-file of its own first — 分单位明细 and 问题清单 in a forked child while
-this process makes 报送情况 and its relationships, so on two cores the two longest
-members cost the time of one — and then copied into the zip as compressed
-(``zipout``: zipfile has no public call for that).
+file of its own first — the longest (分单位明细) in a forked child while this
+process makes the others, so on two cores the work is shared — and then copied
+into the zip as compressed (``zipout``: zipfile has no public call for that).
+
+Every member is parsed as XML while it is made — the streamed ones as they are
+compressed, XlsxWriter's while the child works — so the self-check that follows
+(``readers.package``) only reads them back: ``splice`` returns each proven
+member's CRC-32.
 
 A child is forked only where that is safe (``parallel.fork_is_safe``); elsewhere
 (Windows, macOS, a process running other threads) its members are made here,
@@ -31,6 +35,7 @@ from typing import Callable, Collection, Iterator, TypeVar
 
 from .. import speed
 from ..parallel import fork_is_safe
+from ..readers.package import XML_SUFFIXES, XmlCheck
 from .spool import BUFFER
 from .zipout import Compressed, ZipWriter
 
@@ -47,8 +52,10 @@ CHILD_FAILED = ("汇总表的“{what}”在子进程中生成失败，已改在
 
 
 def splice(data: bytes, target: Path, parts: dict[str, Part],
-           added: Callable[[], dict[str, Part]] | None = None, aside: Collection[str] = (), what: str = "") -> None:
-    """Write workbook ``data`` to ``target``, each member named in ``parts`` made by its function.
+           added: Callable[[], dict[str, Part]] | None = None, aside: Collection[str] = (),
+           what: str = "") -> dict[str, int]:
+    """Write workbook ``data`` to ``target``, each member named in ``parts`` made by its function;
+    return the XML members parsed well-formed on the way, with their CRC-32 (``readers.package``).
 
     ``added()``, asked once this process has made its parts, gives members that
     are not in ``data`` (a sheet's relationships, known only once the sheet is
@@ -62,8 +69,24 @@ def splice(data: bytes, target: Path, parts: dict[str, Part],
         with in_child(lambda: make(theirs), fork=bool(theirs), what=what) as their_members:
             made = make([name for name in parts if name not in aside])
             made.update((name, compress_part(Path(folder), name, part, b"")) for name, part in (added or dict)().items())
+            proven = _parsed_as_they_are(source, made.keys() | parts.keys())
             made.update(their_members())
+        proven.update((name, member.crc) for name, member in made.items() if member.parsed)
         _write(source, target, made)
+    return proven
+
+
+def _parsed_as_they_are(source: zipfile.ZipFile, made: Collection[str]) -> dict[str, int]:
+    """The CRC-32 of each XML member copied from ``source`` as it is, which parses well-formed."""
+    proven = {}
+    for info in source.infolist():
+        if info.filename not in made and info.filename.lower().endswith(XML_SUFFIXES):
+            xml = source.read(info)
+            check = XmlCheck()
+            check.feed(xml)
+            if check.problem() is None:
+                proven[info.filename] = zlib.crc32(xml)
+    return proven
 
 
 def _write(source: zipfile.ZipFile, target: Path, made: dict[str, Compressed]) -> None:
@@ -81,9 +104,11 @@ def _write(source: zipfile.ZipFile, target: Path, made: dict[str, Compressed]) -
 
 
 def compress_part(folder: Path, name: str, part: Part, xml: bytes) -> Compressed:
-    """Run ``part`` on ``xml`` and keep what it writes, deflated as in a zip, in a file in ``folder``."""
+    """Run ``part`` on ``xml`` and keep what it writes, deflated as in a zip, in a file in ``folder``;
+    what it writes is parsed as XML on the way (``Compressed.parsed``)."""
     path = folder / name.replace("/", "_")
     compressor = deflater.compressobj(LEVEL, deflater.DEFLATED, -15)  # raw deflate, as in a zip
+    check = XmlCheck()
     crc = size = 0
     with open(path, "wb", buffering=BUFFER) as out:
         def write(chunk: bytes) -> None:
@@ -91,10 +116,11 @@ def compress_part(folder: Path, name: str, part: Part, xml: bytes) -> Compressed
             crc = deflater.crc32(chunk, crc)
             size += len(chunk)
             out.write(compressor.compress(chunk))
+            check.feed(chunk)
 
         part(xml, write)
         out.write(compressor.flush())
-        return Compressed(str(path), crc, size, out.tell())
+        return Compressed(str(path), crc, size, out.tell(), parsed=check.problem() is None)
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 from ..formats import Format
 from ..model import Finding, LiveCheck
@@ -31,13 +31,14 @@ def cover_values(result: ConsolidationResult) -> dict:
 
 def write_summary(result: ConsolidationResult, fmt: Format, sums: dict, top: Sequence[tuple[Entry, object]],
                   checks: Sequence[LiveCheck], roster_given: bool, sheet_writer: type[SheetWriter] = SheetWriter,
-                  write: Callable[[SheetWriter, bytes, Path], None] | None = None) -> bytes | None:
+                  write: Callable[[SheetWriter, bytes, Path], Mapping[str, int]] | None = None) -> bytes | None:
     """Write the summary with ``sheet_writer``'s sheets (the plain writer's, unless the speed layer gives its own).
 
     ``top`` are the agencies with the most new applications, with that number.
     ``write(sheets, data, temporary_path)``, when given, writes the finished workbook
-    itself (the speed layer streams its long sheets in there); then the workbook as
-    it was before that is returned, for ``summary_problems``.
+    itself (the speed layer streams its long sheets in there) and returns the parts
+    it parsed on the way (``readers.package``); then the workbook as it was before
+    that is returned, for ``summary_problems``.
     """
     included = [e for e in result.entries if e.included]
     title = f"{result.district} {result.year} 年度政府信息公开工作年度报告 汇总图表（{len(included)} 个单位）"
@@ -54,9 +55,9 @@ def write_summary(result: ConsolidationResult, fmt: Format, sums: dict, top: Seq
         sheets.detail_sheet()
         sheets.findings_sheet()
 
-    def write_workbook(data: bytes, target: Path) -> None:
+    def write_workbook(data: bytes, target: Path) -> Mapping[str, int]:
         written["data"] = data
-        write(written["sheets"], data, target)
+        return write(written["sheets"], data, target)
 
     build_workbook(result.output, fmt, live_checks=checks, values={**sums, **cover_values(result)}, extend=extend,
                    write=write_workbook if write is not None else None, origin=SUMMARY)

@@ -5,7 +5,7 @@ XlsxWriter writes each sheet's header and *probe* rows (one cell per style the
 rows use, so the style ids are XlsxWriter's own and styles.xml numbers them as
 the plain writer would); ``write_streamed`` then copies the workbook into the
 output with the probes replaced by the real rows (``assemble.splice``), 分单位明细
-and 问题清单 in a child process meanwhile. The rows are those the plain writer
+in a child process meanwhile (made and parsed, it is about half the work). The rows are those the plain writer
 writes, cell for cell (tests/test_modes.py compares the two files).
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ from .members import sheet_member
 from .sheets import (FINDING_COLUMNS, NO_FINDINGS, STATUS_COLUMNS, SheetWriter, status_colours)
 from .status_stream import FindingRows, StatusRows, probe_statuses
 
-ASIDE = f"{SHEET_DETAIL}、{SHEET_FINDINGS}"  # what the child makes, in words
+ASIDE = SHEET_DETAIL  # what the child makes, in words
 
 
 class StreamedSheets(SheetWriter):
@@ -61,8 +61,9 @@ class StreamedSheets(SheetWriter):
         self.finish(sheet, rows.count, len(FINDING_COLUMNS))
 
 
-def write_streamed(sheets: StreamedSheets, data: bytes, target: Path) -> None:
-    """Write workbook ``data`` to ``target`` with the probe rows of ``sheets`` replaced by the real rows."""
+def write_streamed(sheets: StreamedSheets, data: bytes, target: Path) -> dict[str, int]:
+    """Write workbook ``data`` to ``target`` with the probe rows of ``sheets`` replaced by the real rows;
+    the members parsed on the way, with their CRC-32 (``assemble.splice``)."""
     status = sheets.status_rows
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         member = {name: sheet_member(archive, name) for name in (SHEET_STATUS, SHEET_DETAIL, SHEET_FINDINGS)}
@@ -70,6 +71,6 @@ def write_streamed(sheets: StreamedSheets, data: bytes, target: Path) -> None:
     parts = {member[SHEET_STATUS]: status.sheet, member[SHEET_DETAIL]: detail_part(sheets.detail_stream)}
     if sheets.finding_stream is not None:
         parts[member[SHEET_FINDINGS]] = sheets.finding_stream.sheet
-    splice(data, target, parts,
+    return splice(data, target, parts,
            lambda: {rels: lambda _xml, out: status.relationships(out)} if status.linked else {},
-           aside={member[SHEET_DETAIL], member[SHEET_FINDINGS]}, what=ASIDE)  # made in a second process meanwhile
+           aside={member[SHEET_DETAIL]}, what=ASIDE)  # made in a second process meanwhile

@@ -38,6 +38,7 @@ class Compressed:
     crc: int
     size: int
     compressed: int
+    parsed: bool = False  # its plain bytes were parsed well-formed as they were made (readers.package)
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,8 @@ def build_workbook(path: str | os.PathLike, fmt: Format, *, live_checks: Sequenc
                    values: Mapping[str, Value] | None = None, vba_project: bytes | None = None,
                    buttons: Sequence[tuple[str, str]] = (), literal_totals: bool = False,
                    extend: Callable[[xlsxwriter.Workbook], None] | None = None,
-                   write: Callable[[bytes, Path], None] | None = None, origin: str = "") -> None:
+                   write: Callable[[bytes, Path], Mapping[str, int] | None] | None = None,
+                   origin: str = "") -> None:
     """Write the template of ``fmt`` to ``path``, filled with ``values`` (key -> value) if given.
 
     Inputs not given are 0, cover fields blank. Totals are formulas with their
@@ -46,7 +47,8 @@ def build_workbook(path: str | os.PathLike, fmt: Format, *, live_checks: Sequenc
     the open XlsxWriter workbook after the template sheets are written, to add
     sheets of its own (the district summary does). ``write(data, temporary_path)``,
     when given, writes the finished bytes itself (the summary streams its
-    largest sheet into the file there); the result still replaces ``path`` atomically.
+    largest sheet into the file there) and may return the parts it parsed as it
+    wrote them (``readers.package``); the result still replaces ``path`` atomically.
     ``origin`` marks the file as one of our own outputs (``xxgk.origin``: a summary).
     """
     path = Path(path)
@@ -59,11 +61,12 @@ def build_workbook(path: str | os.PathLike, fmt: Format, *, live_checks: Sequenc
     data = _render(fmt, Layout(fmt), list(live_checks), values, vba_project, buttons, literal_totals, extend,
                    origin)
     with atomic_path(path) as tmp:
+        proven = None
         if write is None:
             tmp.write_bytes(data)
         else:
-            write(data, tmp)
-        verify_package(tmp, path)  # every part parsed as written, before the file replaces ``path``
+            proven = write(data, tmp)
+        verify_package(tmp, path, proven)  # every part parsed as written, before the file replaces ``path``
 
 
 def _render(fmt: Format, layout: Layout, checks: list[LiveCheck], values: dict[str, Value],
