@@ -112,15 +112,18 @@ def gather_one(path: Path, final: bool = True) -> tuple[Gathered, dict]:
     ruleset, last_year = worker_state()
     entry = read_judged(path, read_form_fast, partial(validate_fast, ruleset), last_year, final)
     sent: dict = {}
-    form = entry.form
-    gathered = Gathered(dataclasses.replace(entry, form=None, report=None))
+    form, report = entry.form, entry.report
+    entry.form = entry.report = None  # this worker's own Entry, sent without them
+    gathered = Gathered(entry)
     if form is not None:
-        gathered.form = {f.name: getattr(form, f.name) for f in dataclasses.fields(form)
-                         if f.name not in SHARED_FIELDS and f.name != "values"}
+        gathered.form = {name: getattr(form, name) for name in _SENT_FIELDS}
         gathered.shared = {name: _token(getattr(form, name), sent) for name in SHARED_FIELDS}
-        gathered.findings = entry.report.findings
+        gathered.findings = report.findings
         gathered.values, gathered.figures = pack(form.format_id, form.values)
     return gathered, sent
+
+
+_SENT_FIELDS = tuple(f.name for f in dataclasses.fields(FormData) if f.name not in (*SHARED_FIELDS, "values"))
 
 
 def pack(format_id: str, values: Mapping[str, Value]) -> tuple[bytes, bytes]:
