@@ -12,6 +12,7 @@ exactly the engine's.
 """
 from __future__ import annotations
 
+import math
 import weakref
 from operator import itemgetter
 
@@ -46,7 +47,7 @@ class _Generator:
     def truth(self, node) -> str:
         """Source whose truth value is the condition's, in a boolean position."""
         if isinstance(node, Binary) and node.op in ("and", "or"):
-            return f"({self.truth(node.left)} {node.op} {self.truth(node.right)})"
+            return _joined(self.truth(node.left), node.op, self.truth(node.right))
         if isinstance(node, Unary) and node.op == "not":
             return f"(not {self.truth(node.operand)})"
         if isinstance(node, Binary) and node.op in ("==", "!="):
@@ -67,6 +68,8 @@ class _Generator:
     def number(self, node) -> str:
         """Source of a numeric value (the engine's as_number is the identity on numbers)."""
         if isinstance(node, (Num, Const)) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+            if math.isfinite(node.value):
+                return f"({node.value!r})"  # a literal: repr gives back the very number
             self.constants.append(node.value)
             return f"K[{len(self.constants) - 1}]"
         if isinstance(node, CellRef):
@@ -89,6 +92,18 @@ class _Generator:
                 raise NotFast
             parts.extend(self.variables.setdefault(key, f"v{len(self.variables)}") for key in arg.keys)
         return parts
+
+
+def _joined(left: str, op: str, right: str) -> str:
+    """``left op right`` in a boolean position, a side that is a constant truth value folded away."""
+    decides, neutral = ("False", "True") if op == "and" else ("True", "False")
+    if decides in (left, right):  # the other side only compares numbers: nothing is lost by not running it
+        return decides
+    if left == neutral:
+        return right
+    if right == neutral:
+        return left
+    return f"({left} {op} {right})"
 
 
 class _Tracked(dict):
