@@ -112,3 +112,25 @@ def test_targets_are_judged_in_the_right_direction():
                            for name, rate in (("validate", 2000), ("consolidate", 1000))}}
     met = {v["target"]: v["met"] for v in verdicts(figures)}
     assert list(met.values()) == [True, False, True, False, True, False, True, True], met
+
+
+def test_a_variant_runs_beside_its_command_first_or_second_by_turns():
+    from xxgk.bench import round_order
+
+    contenders = [(name, [name], 1, {}) for name in
+                  ("validate", "consolidate", "naive", "floor", "validate_compared", "consolidate_compared")]
+    names = [[c[0] for c in round_order(contenders, rep)] for rep in range(2)]
+    assert names[0] == ["validate", "validate_compared", "consolidate", "consolidate_compared", "naive", "floor"]
+    assert names[1] == ["validate_compared", "validate", "consolidate_compared", "consolidate", "naive", "floor"]
+
+
+def test_the_paired_ratio_is_the_median_of_each_rounds_ratio():
+    from xxgk.bench import paired_ratio
+    from xxgk.bench.measure import Measured, Run
+
+    def measured(*seconds):
+        return Measured("x", [], 1, [Run(s, 0, 0, 0, s * 2) for s in seconds])
+
+    own, other = measured(1.1, 3.3, 1.2), measured(1.0, 3.0, 1.0)  # the slow round weighs on both sides
+    assert paired_ratio(own, other, "seconds") == 1.1 and paired_ratio(own, other, "cpu_seconds") == 1.1
+    assert round(own.seconds / other.seconds, 3) == 1.2  # the medians' ratio mixes rounds

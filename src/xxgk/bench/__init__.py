@@ -11,7 +11,9 @@ again with another checkout's source (the code before a change), on the same
 corpus. Each tree runs from a compiled copy (``bytecode``: as installed, not
 compiled anew in every process) unless ``bytecode`` is off. The repetitions
 take turns (one run of each, then the next round), so a
-machine that slows down meanwhile slows every contender alike. Each xxgk run's
+machine that slows down meanwhile slows every contender alike; a variant runs
+right beside its command, first or second by turns (``round_order``), and is also
+compared round by round (``paired_ratio``). Each xxgk run's
 counts (fast reads, fallbacks to the careful reader, how workers started) are
 kept. Prints a table and writes everything to JSON.
 """
@@ -21,6 +23,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -96,7 +99,7 @@ def _bench(options: Options, work: Path, say) -> dict:
     contenders += _variants(contenders[:2], options, work, env)
     measured = {name: Measured(name, _shown(command), files) for name, command, files, _env in contenders}
     for rep in range(options.reps):  # round by round: every contender feels the machine's moods alike
-        for name, command, _files, own_env in contenders:
+        for name, command, _files, own_env in round_order(contenders, rep):
             counts = work / f"counts-{name}.json"
             measured[name].runs.append(run(command, cwd=work, env={**own_env, STATS_VARIABLE: str(counts)}))
             measured[name].counts = _counts(counts)
@@ -125,6 +128,16 @@ def _variants(commands: list[tuple], options: Options, work: Path, env: dict) ->
     return found
 
 
+def round_order(contenders: list[tuple], rep: int) -> list[tuple]:
+    """The contenders of round ``rep``: each command's variants right after it, the order within each
+    such group reversed every other round. A variant and its command then run back to back, and which
+    of them runs first (with the files its neighbour just read still in the page cache) alternates."""
+    groups: dict[str, list[tuple]] = {}
+    for contender in contenders:
+        groups.setdefault(contender[0].split("_")[0], []).append(contender)
+    return [contender for group in groups.values() for contender in (group if rep % 2 == 0 else group[::-1])]
+
+
 def _counts(path: Path) -> dict | None:
     """What the run counted (speed.save_counts), if it said anything (an older xxgk does not)."""
     try:
@@ -141,12 +154,14 @@ def _shown(command: list[str]) -> list[str]:
 def _figures(options: Options, corpus, measured: dict[str, Measured], single: Measured, seconds: float) -> dict:
     v, c, naive, floor = (measured[k] for k in ("validate", "consolidate", "naive", "floor"))
     both_seconds = v.seconds + c.seconds
-    compared = {}  # this code's median over the other checkout's, wall time and CPU time
+    compared = {}  # this code over the other checkout's: medians' ratio, and the median of each round's ratio
     for name, other in measured.items():
         if name.endswith("_compared"):
             own = measured[name.removesuffix("_compared")]
             compared[own.name] = {"seconds": round(own.seconds / other.seconds, 3),
-                                  "cpu_seconds": round(own.cpu_seconds / max(other.cpu_seconds, 1e-9), 3)}
+                                  "cpu_seconds": round(own.cpu_seconds / max(other.cpu_seconds, 1e-9), 3),
+                                  "paired_seconds": paired_ratio(own, other, "seconds"),
+                                  "paired_cpu_seconds": paired_ratio(own, other, "cpu_seconds")}
     return {
         "n": options.n, "reps": options.reps, "baseline_files": naive.files,
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
@@ -169,6 +184,13 @@ def _figures(options: Options, corpus, measured: dict[str, Measured], single: Me
         "time_vs_compared": compared,  # this code's median time over the other checkout's
         "bench_seconds": round(seconds, 1),
     }
+
+
+def paired_ratio(own: Measured, other: Measured, field: str) -> float:
+    """The median over rounds of own ÷ other, each round's two runs back to back (``round_order``): a
+    slow spell of the machine then weighs on both sides of a ratio, not on one side of the medians."""
+    ratios = [getattr(a, field) / max(getattr(b, field), 1e-9) for a, b in zip(own.runs, other.runs)]
+    return round(statistics.median(ratios), 3)
 
 
 ROWS = (("validate", "xxgk validate"), ("consolidate", "xxgk consolidate"),
@@ -195,7 +217,8 @@ def table(figures: dict) -> str:
                  f"consolidate {ratios['consolidate_time_vs_floor']}×")
     for name, ratio in figures.get("time_vs_compared", {}).items():
         lines.append(f"{name} 用时为对照代码（{figures['compared_src']}）的 {ratio['seconds']}×，"
-                     f"CPU 时间 {ratio['cpu_seconds']}×")
+                     f"CPU 时间 {ratio['cpu_seconds']}×；逐轮相比的中位数：用时 {ratio['paired_seconds']}×，"
+                     f"CPU 时间 {ratio['paired_cpu_seconds']}×")
     lines += [line for name, _label in ROWS[:4] if (line := _reading(name, figures["results"].get(name)))]
     if figures.get("targets"):
         lines += ["目标（issue 7）：", *target_lines(figures["targets"])]
