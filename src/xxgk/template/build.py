@@ -21,6 +21,7 @@ from ..origin import ORIGIN_NAME, origin_formula
 from ..readers.package import verify_package
 from ..xmltext import cell_safe
 from .checks import CHECKS_NAME, mark_form_cells, status_name, write_checks_sheet
+from .formulas import Placeholders
 from .guide import write_guide_sheet
 from .layout import SHEET_CHECKS, SHEET_COVER, SHEET_GUIDE, SHEET_MARKER, Layout
 from .sheets import protect, write_cover, write_table_sheet
@@ -82,8 +83,9 @@ def _render(fmt: Format, layout: Layout, checks: list[LiveCheck], values: dict[s
     write_cover(sheets[SHEET_COVER], layout, values, styles, buttons)
     for table_key, table_layout in layout.tables.items():
         write_table_sheet(sheets[table_layout.name], layout, table_key, values, styles, literal_totals)
-    write_checks_sheet(workbook, sheets[SHEET_CHECKS], checks, layout, styles)
-    mark_form_cells(sheets, checks, layout, styles)
+    formulas = Placeholders()  # the live checks' formulas, put in place when the workbook is done
+    write_checks_sheet(workbook, sheets[SHEET_CHECKS], checks, layout, styles, formulas)
+    mark_form_cells(sheets, checks, layout, styles, formulas)
     write_guide_sheet(sheets[SHEET_GUIDE], fmt, styles)
     _write_marker(workbook, sheets[SHEET_MARKER], fmt)
     if origin:
@@ -96,7 +98,7 @@ def _render(fmt: Format, layout: Layout, checks: list[LiveCheck], values: dict[s
     if extend is not None:
         extend(workbook)
     workbook.close()
-    return lock_structure(buffer.getvalue())
+    return lock_structure(buffer.getvalue(), formulas.put_in)
 
 
 def _write_marker(workbook, sheet, fmt: Format) -> None:

@@ -18,6 +18,7 @@ from xlsxwriter.worksheet import Worksheet
 from ..catalogue import CheckStatus, Level
 from ..formats import Kind, defined_name
 from ..model import LiveCheck
+from .formulas import Placeholders
 from .layout import SHEET_CHECKS, Layout, Pos
 from .sizing import LINE_PT, wrapped_lines
 from .sheets import print_setup, protect
@@ -42,18 +43,18 @@ def status_name(index: int) -> str:
 
 
 def write_checks_sheet(workbook: Workbook, sheet: Worksheet, checks: Sequence[LiveCheck], layout: Layout,
-                       styles: Styles) -> None:
+                       styles: Styles, formulas: Placeholders) -> None:
     for col, (_, width) in enumerate(COLUMNS):
         sheet.set_column(col, col, width)
     last = len(COLUMNS) - 1
     sheet.merge_range(0, 0, 0, last, "校验结果", styles.title)
     sheet.set_row(0, 30)
     rows = max(1, len(checks))
-    _write_summary(sheet, styles, rows)
+    _write_summary(sheet, styles, rows, formulas)
     for col, (title, _) in enumerate(COLUMNS):
         sheet.write_string(HEADER_ROW, col, title, styles.header)
     for index, check in enumerate(checks, start=1):
-        _write_check_row(workbook, sheet, index, check, layout, styles)
+        _write_check_row(workbook, sheet, index, check, layout, styles, formulas)
     if not checks:
         sheet.merge_range(FIRST_ROW, 0, FIRST_ROW, COL["编号"] - 1, "", styles.cell)
         sheet.write_string(FIRST_ROW, 0, "本模板没有内置实时校验，请用 xxgk validate 检查。", styles.cell)
@@ -62,7 +63,7 @@ def write_checks_sheet(workbook: Workbook, sheet: Worksheet, checks: Sequence[Li
     first, last_row = FIRST_ROW, FIRST_ROW + rows - 1
     pair = f"${xl_col_to_name(COL['编号'])}${first + 1}:${xl_col_to_name(COL['说明'])}${last_row + 1}"
     workbook.define_name(CHECKS_NAME, f"='{SHEET_CHECKS}'!{pair}")
-    _status_column_marks(sheet, styles, first, last_row)
+    _status_column_marks(sheet, styles, first, last_row, formulas)
     sheet.freeze_panes(FIRST_ROW, 0)
     print_setup(sheet, True, (HEADER_ROW, HEADER_ROW))
     protect(sheet)
@@ -73,7 +74,7 @@ def _column_range(title: str, rows: int) -> str:
     return f"{xl_rowcol_to_cell(FIRST_ROW, col, True, True)}:{xl_rowcol_to_cell(FIRST_ROW + rows - 1, col, True, True)}"
 
 
-def _write_summary(sheet: Worksheet, styles: Styles, rows: int) -> None:
+def _write_summary(sheet: Worksheet, styles: Styles, rows: int, formulas: Placeholders) -> None:
     level, status = _column_range("级别", rows), _column_range("状态", rows)
     counts = (
         ("未通过的错误（必须改正）", f'=COUNTIFS({level},"{ERROR}",{status},"{FAILED}")'),
@@ -85,7 +86,7 @@ def _write_summary(sheet: Worksheet, styles: Styles, rows: int) -> None:
         sheet.set_row(row, 22)
         sheet.merge_range(row, 0, row, 3, "", styles.label)
         sheet.write_string(row, 0, label, styles.label)
-        sheet.write_formula(row, 4, formula, styles.total(Kind.COUNT))
+        sheet.write_formula(row, 4, formulas.formula(formula), styles.total(Kind.COUNT))
     sheet.merge_range(1, 5, 3, len(COLUMNS) - 1, "", styles.text)
     sheet.write_string(1, 5, "表格改动后本表自动更新。状态为“不通过”的错误必须改正（表格中相应单元格标红）；"
                              "“不通过”的警告（标黄）请核实，确认无误的在“说明”栏写明原因，状态即变为“已说明”。"
@@ -93,16 +94,16 @@ def _write_summary(sheet: Worksheet, styles: Styles, rows: int) -> None:
 
 
 def _write_check_row(workbook: Workbook, sheet: Worksheet, index: int, check: LiveCheck, layout: Layout,
-                     styles: Styles) -> None:
+                     styles: Styles, formulas: Placeholders) -> None:
     row = FIRST_ROW + index - 1
     explanation = xl_rowcol_to_cell(row, COL["说明"])
     sheet.write_number(row, COL["序号"], index, styles.cell)
     sheet.write_string(row, COL["规则"], check.rule_id, styles.cell)
     sheet.write_string(row, COL["级别"], Level(check.severity).label, styles.cell)
-    _write_location(sheet, row, check, layout, styles)
+    _write_location(sheet, row, check, layout, styles, formulas)
     sheet.write_string(row, COL["检查内容"], check.description, styles.cell)
-    sheet.write_formula(row, COL["状态"], "=" + status_formula(check, explanation), styles.cell)
-    sheet.write_formula(row, COL["详情"], f'=IFERROR({check.detail_formula},"")', styles.cell)
+    sheet.write_formula(row, COL["状态"], formulas.formula("=" + status_formula(check, explanation)), styles.cell)
+    sheet.write_formula(row, COL["详情"], formulas.formula(f'=IFERROR({check.detail_formula},"")'), styles.cell)
     sheet.write_string(row, COL["编号"], check.instance_id, styles.muted)
     sheet.write_blank(row, COL["说明"], None, styles.explanation)
     status = xl_rowcol_to_cell(row, COL["状态"], True, True)
@@ -134,7 +135,8 @@ def status_formula(check: LiveCheck, explanation: str) -> str:
     return f'IF(OR({blanks}),"{PENDING}",{verdict})'
 
 
-def _write_location(sheet: Worksheet, row: int, check: LiveCheck, layout: Layout, styles: Styles) -> None:
+def _write_location(sheet: Worksheet, row: int, check: LiveCheck, layout: Layout, styles: Styles,
+                    formulas: Placeholders) -> None:
     col = COL["位置"]
     text = check.location[:250]
     target = layout.positions.get(check.cells[0]) if check.cells else None
@@ -142,7 +144,7 @@ def _write_location(sheet: Worksheet, row: int, check: LiveCheck, layout: Layout
         sheet.write_string(row, col, text, styles.cell)
         return
     link = f"#'{target.sheet}'!{target.a1}"
-    sheet.write_formula(row, col, f'=HYPERLINK("{_quoted(link)}","{_quoted(text)}")', styles.link, text)
+    sheet.write_formula(row, col, formulas.formula(f'=HYPERLINK("{_quoted(link)}","{_quoted(text)}")'), styles.link, text)
 
 
 def _quoted(text: str) -> str:
@@ -150,7 +152,7 @@ def _quoted(text: str) -> str:
     return text.replace('"', '""')
 
 
-def _status_column_marks(sheet: Worksheet, styles: Styles, first: int, last: int) -> None:
+def _status_column_marks(sheet: Worksheet, styles: Styles, first: int, last: int, formulas: Placeholders) -> None:
     col = COL["状态"]
     status = xl_rowcol_to_cell(first, col, row_abs=False, col_abs=True)
     level = xl_rowcol_to_cell(first, COL["级别"], row_abs=False, col_abs=True)
@@ -162,12 +164,12 @@ def _status_column_marks(sheet: Worksheet, styles: Styles, first: int, last: int
         (f'={status}="{PENDING}"', styles.font_mark(MUTED_FONT)),
     )
     for formula, style in rules:
-        sheet.conditional_format(first, col, last, col, {"type": "formula", "criteria": formula,
+        sheet.conditional_format(first, col, last, col, {"type": "formula", "criteria": formulas.formula(formula),
                                                          "format": style, "stop_if_true": True})
 
 
 def mark_form_cells(sheets: dict[str, Worksheet], checks: Sequence[LiveCheck], layout: Layout,
-                    styles: Styles) -> None:
+                    styles: Styles, formulas: Placeholders) -> None:
     """Colour every cell of a failing check: errors first and stopping, so red wins over amber."""
     ordered = sorted(enumerate(checks, start=1), key=lambda item: item[1].severity != "error")
     for index, check in ordered:
@@ -177,7 +179,7 @@ def mark_form_cells(sheets: dict[str, Worksheet], checks: Sequence[LiveCheck], l
                 by_sheet[layout[key].sheet].append(layout[key])
         for sheet_name, cells in by_sheet.items():
             first = cells[0]
-            options = {"type": "formula", "criteria": f'={status_name(index)}="{FAILED}"',
+            options = {"type": "formula", "criteria": formulas.formula(f'={status_name(index)}="{FAILED}"'),
                        "format": styles.mark(check.severity), "stop_if_true": True}
             if len(cells) > 1:
                 options["multi_range"] = " ".join(dict.fromkeys(p.a1 for p in cells))
