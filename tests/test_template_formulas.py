@@ -47,6 +47,10 @@ def test_only_formulas_xlsxwriter_would_leave_as_they_are_get_a_placeholder():
     for formula in ("=XLOOKUP(A1,B1:B2,C1:C2)", '=IF(A1,"SORT(",1)', "=A.SORT(A1)", "=_xlfn.CONCAT(A1)",
                     "={SUM(A1)}", "=SUM(A1)}", "SUM(A1)", '="中INGLE(x"'):
         assert formulas_.formula(formula) == formula  # XlsxWriter may change these: it gets them as they are
-    assert formulas_.put_in(b"<c><f>XXGKF1</f><v>0</v></c><formula>XXGKF0</formula>") == (
+    assert formulas_.criteria("=A1>B1") == "1e-900000003" and float("1e-900000003") == 0.0
+    assert formulas_.criteria("=SORT(A1)") == "=SORT(A1)"
+    assert formulas_.put_in(b"<c><f>XXGKF1</f><v>0</v></c><formula>1e-900000000</formula><formula>1e-900000003"
+                            b"</formula><formula>XXGKF2</formula>") == (
         b"<c><f>SUM(A1:B2)+(C1)</f><v>0</v></c><formula>IF(LEN(TRIM(A1))&gt;0,\"\xe9\x80\x9a\xe8\xbf\x87\","
-        b"\"\xe4\xb8\x8d\xe9\x80\x9a\xe8\xbf\x87\")</formula>")
+        b"\"\xe4\xb8\x8d\xe9\x80\x9a\xe8\xbf\x87\")</formula><formula>A1&gt;B1</formula>"
+        b"<formula>XXGKF2</formula>")  # a cell's placeholder is never a conditional format's

@@ -164,7 +164,7 @@ def _status_column_marks(sheet: Worksheet, styles: Styles, first: int, last: int
         (f'={status}="{PENDING}"', styles.font_mark(MUTED_FONT)),
     )
     for formula, style in rules:
-        sheet.conditional_format(first, col, last, col, {"type": "formula", "criteria": formulas.formula(formula),
+        sheet.conditional_format(first, col, last, col, {"type": "formula", "criteria": formulas.criteria(formula),
                                                          "format": style, "stop_if_true": True})
 
 
@@ -179,7 +179,7 @@ def mark_form_cells(sheets: dict[str, Worksheet], checks: Sequence[LiveCheck], l
                 by_sheet[layout[key].sheet].append(layout[key])
         for sheet_name, cells in by_sheet.items():
             first = cells[0]
-            options = {"type": "formula", "criteria": formulas.formula(f'={status_name(index)}="{FAILED}"'),
+            options = {"type": "formula", "criteria": formulas.criteria(f'={status_name(index)}="{FAILED}"'),
                        "format": styles.mark(check.severity), "stop_if_true": True}
             if len(cells) > 1:
                 options["multi_range"] = " ".join(dict.fromkeys(p.a1 for p in cells))
