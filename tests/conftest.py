@@ -46,6 +46,11 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: -cost(item))
 
 
+def pytest_sessionfinish(session):
+    """End the soffice this process started for conversions (tests/libreoffice.py)."""
+    lo.close_servers()
+
+
 def cost(item) -> float:
     heavy = item.get_closest_marker("heavy")
     return heavy.args[0] if heavy else 0

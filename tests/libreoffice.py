@@ -10,9 +10,13 @@ from cached values.
 """
 from __future__ import annotations
 
+import atexit
 import csv
+import json
 import os
+import select
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -86,6 +90,10 @@ def _run(files, target: str, outdir, profile) -> tuple[list[Path], Path, subproc
     outdir.mkdir(parents=True, exist_ok=True)
     if len({f.stem for f in files}) != len(files):
         raise ValueError("input file names must be distinct")
+    server = _server(profile, files, target)
+    result = server.convert(files, target, outdir) if server is not None else None
+    if result is not None:
+        return files, outdir, result
     with tempfile.TemporaryDirectory(prefix="xxgk-lo-") as scratch:
         home = Path(profile) if profile else make_profile(scratch)
         if not (home / "user" / "registrymodifications.xcu").exists():
@@ -95,6 +103,109 @@ def _run(files, target: str, outdir, profile) -> tuple[list[Path], Path, subproc
         env = {**os.environ, "HOME": scratch, "SAL_USE_VCLPLUGIN": "svp"}
         result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, env=env)
     return files, outdir, result
+
+
+# ------------------------------------------------------------------ one soffice per test process
+# Every soffice start costs ~1 s of CPU before it reads a file, and the suite converts in ~20 calls. A
+# test process that converts spreadsheets with a profile of its own (the ``libreoffice`` fixture's) starts
+# one soffice for all of them, driven over UNO by tests/lo_server.py under a Python with the uno module:
+# the same load (hidden, recalculated on load by the same profile settings), the same export filter and
+# options, the same output names as ``soffice --convert-to``. Anything else — no uno, other inputs or
+# targets, an office that died — takes the soffice --convert-to path above.
+
+UNO_PYTHONS = ("/usr/lib/libreoffice/program/python", "/usr/bin/python3")
+SERVER_SCRIPT = Path(__file__).with_name("lo_server.py")
+SERVER_INPUTS = {".xlsx", ".xlsm", ".xls", ".ods"}
+DEFAULT_FILTERS = {"xlsx": "Calc MS Excel 2007 XML", "xls": "MS Excel 97", "ods": "calc8", "pdf": "calc_pdf_Export",
+                   "csv": "Text - txt - csv (StarCalc)"}
+_SERVERS: dict[Path, "_Server | None"] = {}
+
+
+def _server(profile, files: list[Path], target: str) -> "_Server | None":
+    if profile is None or not files or any(f.suffix.lower() not in SERVER_INPUTS for f in files):
+        return None
+    if target.split(":", 1)[0] not in DEFAULT_FILTERS or soffice() is None:
+        return None
+    key = Path(profile).resolve()
+    if key not in _SERVERS:
+        python = _uno_python()
+        _SERVERS[key] = _Server(key, python) if python else None
+    server = _SERVERS[key]
+    return server if server is not None and server.alive() else None
+
+
+def _uno_python() -> str | None:
+    for candidate in UNO_PYTHONS:
+        if os.path.exists(candidate) and subprocess.run(
+                [candidate, "-c", "import uno"], capture_output=True, env=_server_env()).returncode == 0:
+            return candidate
+    return None
+
+
+def _server_env(home: str | None = None) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "PYTHONHOME")}
+    env["SAL_USE_VCLPLUGIN"] = "svp"
+    if home:
+        env["HOME"] = home
+    return env
+
+
+class _Server:
+    """lo_server.py and its soffice, started on the first conversion and ended with the test process."""
+
+    def __init__(self, profile: Path, python: str):
+        # a profile of its own: a soffice --convert-to with the fixture's profile must not find it running
+        home = make_profile(profile.parent / f"{profile.name}-uno")
+        self.scratch = tempfile.mkdtemp(prefix="xxgk-lo-")
+        self.process = subprocess.Popen(
+            [python, str(SERVER_SCRIPT), soffice(), home.resolve().as_uri()], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, encoding="utf-8",
+            env=_server_env(self.scratch), start_new_session=True)
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def convert(self, files: list[Path], target: str, outdir: Path) -> subprocess.CompletedProcess | None:
+        """As soffice --convert-to would (returncode 0, or 1 with the reasons in stdout); None when the
+        office is gone (the caller then runs soffice --convert-to)."""
+        extension, _, rest = target.partition(":")
+        filter_name, _, options = rest.partition(":")
+        request = {"files": [str(f) for f in files], "outdir": str(outdir.resolve()), "extension": extension,
+                   "filter": filter_name or DEFAULT_FILTERS[extension], "options": options}
+        try:
+            self.process.stdin.write(json.dumps(request, ensure_ascii=False) + "\n")
+            self.process.stdin.flush()
+            ready, _, _ = select.select([self.process.stdout], [], [], TIMEOUT)
+            answer = json.loads(self.process.stdout.readline()) if ready else {"dead": "timeout"}
+        except (OSError, ValueError) as err:
+            answer = {"dead": repr(err)}
+        if "dead" in answer:
+            self.close()
+            return None
+        errors = answer["errors"]
+        return subprocess.CompletedProcess(["lo_server.py", *map(str, files)], 1 if errors else 0, "\n".join(errors), "")
+
+    def close(self) -> None:
+        if self.alive():
+            try:
+                self.process.stdin.write("\n")
+                self.process.stdin.close()
+                self.process.wait(timeout=60)
+            except (OSError, ValueError, subprocess.TimeoutExpired):
+                os.killpg(self.process.pid, signal.SIGKILL)  # its own session: lo_server.py and its soffice
+                self.process.wait()
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def close_servers() -> None:
+    """End every soffice this process started for conversions (conftest.py, at the end of the session)."""
+    while _SERVERS:
+        _, server = _SERVERS.popitem()
+        if server is not None:
+            server.close()
+
+
+atexit.register(close_servers)
 
 
 def _check(result: subprocess.CompletedProcess, missing: list[str]) -> None:
