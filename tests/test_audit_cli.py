@@ -23,7 +23,7 @@ from export_support import (
     AGENCY, YEARS, digest, faulty_values, form_of, sample_values, table_values_of, write_report,
 )
 
-pytestmark = pytest.mark.heavy(10)  # CPU seconds, about: started first (tests/conftest.py)
+pytestmark = pytest.mark.heavy(4)  # CPU seconds, about: started first (tests/conftest.py)
 
 FAULTS = {"三-勾稽@natural", "三-勾稽@total", "四-合计@review"}
 RED = "FFFF9999"

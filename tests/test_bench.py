@@ -19,7 +19,7 @@ from xxgk.bench.targets import verdicts
 from xxgk.readers.fast import read_form_fast
 from xxgk.rules import load_rules
 
-pytestmark = pytest.mark.heavy(16)  # CPU seconds, about: started first (tests/conftest.py)
+pytestmark = pytest.mark.heavy(10)  # CPU seconds, about: started first (tests/conftest.py)
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -22,7 +22,7 @@ from xxgk.formats import get_format
 from consolidate_support import (HOSTILE, YEAR, build, independent_sums, named_values, sheet_rows, table_names,
                                  write_submissions)
 
-pytestmark = pytest.mark.heavy(11)  # CPU seconds, about: started first (tests/conftest.py)
+pytestmark = pytest.mark.heavy(7)  # CPU seconds, about: started first (tests/conftest.py)
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 

@@ -24,7 +24,7 @@ COPIES = MIN_PARALLEL // AGENCIES + 1  # enough files for worker processes, whic
 BEFORE_RENAME = ("reading", "writing", "renaming")
 
 pytestmark = [pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL"),
-              pytest.mark.heavy(15)]  # CPU seconds, about: started first (tests/conftest.py)
+              pytest.mark.heavy(6)]  # CPU seconds, about: started first (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")

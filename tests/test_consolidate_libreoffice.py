@@ -19,7 +19,7 @@ from xxgk.demo import write_sample_folder
 
 from consolidate_support import YEAR, independent_sums, named_texts, table_names
 
-pytestmark = [pytest.mark.libreoffice, pytest.mark.heavy(18)]
+pytestmark = [pytest.mark.libreoffice, pytest.mark.heavy(7)]
 
 
 def consolidate(folder, output) -> None:

@@ -18,7 +18,7 @@ from xxgk.demo import DEMO_YEAR, write_sample_folder
 
 from consolidate_support import named_values, sheet_rows
 
-pytestmark = pytest.mark.heavy(23)  # CPU seconds, about: started first (tests/conftest.py)
+pytestmark = pytest.mark.heavy(11)  # CPU seconds, about: started first (tests/conftest.py)
 
 
 def run_demo(folder) -> subprocess.CompletedProcess:

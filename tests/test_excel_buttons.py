@@ -23,7 +23,7 @@ from xxgk.readers.refs import parse_cell
 from xxgk.template.styles import TOTAL_FILL
 from xxgk.validate import finding_dict
 
-pytestmark = pytest.mark.heavy(11)  # CPU seconds, about: started first (tests/conftest.py)
+pytestmark = pytest.mark.heavy(5)  # CPU seconds, about: started first (tests/conftest.py)
 
 COVER = {"cover.agency": "某区教育局", "cover.year": 2024}
 FAULTY = {**COVER, "t3.new.natural": 5, "t2.regulation.issued": 5}  # 2 errors on 表三, 1 warning on 表二

@@ -23,7 +23,7 @@ from xxgk.formats import get_format
 from xxgk.readers import fast, faststrings, fastsheet, fastxml, fastzip, read_workbook
 from xxgk.readers.fast import read_fast
 
-pytestmark = pytest.mark.heavy(17)  # CPU seconds, about: started first (tests/conftest.py)
+pytestmark = pytest.mark.heavy(4)  # CPU seconds, about: started first (tests/conftest.py)
 
 F2021 = get_format("2021")
 COVER, T3, STRINGS = "xl/worksheets/sheet1.xml", "xl/worksheets/sheet3.xml", "xl/sharedStrings.xml"

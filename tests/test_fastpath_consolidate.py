@@ -33,7 +33,7 @@ from xxgk.rules import load_rules
 from xxgk.samples import agency_values, with_faults
 from xxgk.template import build_workbook
 
-pytestmark = pytest.mark.heavy(11)  # CPU seconds, about: started first (tests/conftest.py)
+pytestmark = pytest.mark.heavy(7)  # CPU seconds, about: started first (tests/conftest.py)
 
 F2021 = get_format("2021")
 AGENCIES = MIN_PARALLEL + 12

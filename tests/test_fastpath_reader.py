@@ -29,7 +29,7 @@ from xxgk.rules import load_rules
 from xxgk.rules.fastpath import fast_rules, validate_fast
 from xxgk.samples import with_faults
 
-pytestmark = pytest.mark.heavy(26)  # CPU seconds, about: started first (tests/conftest.py)
+pytestmark = pytest.mark.heavy(10)  # CPU seconds, about: started first (tests/conftest.py)
 
 F2021, F2019 = get_format("2021"), get_format("2019")
 EXPLANATION = "已核实：本年收费确为 25.8 亿元，单位为万元无误"

@@ -20,7 +20,9 @@ from killpoints import beside, is_temporary, kill_at
 from xxgk.catalogue import Status
 from xxgk.parallel import MIN_PARALLEL
 
-pytestmark = pytest.mark.heavy(40)  # CPU seconds, about: started first (tests/conftest.py)
+# CPU seconds, about: started first (tests/conftest.py); below test_faults_import, which needs the fault corpus
+# only at its last test: started second, this module would wait for test_faults_validate to build it
+pytestmark = pytest.mark.heavy(15)
 
 REJECTED = (Status.ERRORS, Status.WRONG_YEAR, Status.WRONG_FORMAT, Status.EXCLUDED)
 

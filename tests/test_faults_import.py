@@ -13,7 +13,7 @@ from faults import KINDS, READ, REFUSE, TOKEN, session
 from faults.run import CHINESE, UNREADABLE, changed, expected_exit, formulas, judge, snapshot, xxgk_here
 from xxgk.cli import main
 
-pytestmark = pytest.mark.heavy(60)  # CPU seconds, about: started first (tests/conftest.py)
+pytestmark = pytest.mark.heavy(16)  # CPU seconds, about: started first (tests/conftest.py)
 # stdout and stderr apart (click < 8.2 mixes them unless told not to)
 SEPARATE = {"mix_stderr": False} if "mix_stderr" in inspect.signature(CliRunner).parameters else {}
 

@@ -29,6 +29,8 @@ from xxgk.catalogue import Status
 
 SAFETY_TIMEOUT = 120
 
+pytestmark = pytest.mark.heavy(13)  # CPU seconds, about: started first (tests/conftest.py)
+
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):

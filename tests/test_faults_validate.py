@@ -12,7 +12,7 @@ from faults.run import (CHINESE, UNREADABLE, changed, expected_exit, formulas, j
                         xxgk, xxgk_here)
 from xxgk.parallel import MIN_PARALLEL
 
-pytestmark = pytest.mark.heavy(110)  # CPU seconds, about: started first (tests/conftest.py)
+pytestmark = pytest.mark.heavy(43)  # CPU seconds, about: started first (tests/conftest.py)
 
 MIN_CASES = 1000
 

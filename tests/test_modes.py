@@ -26,7 +26,7 @@ from xxgk.bench.corpus import make_corpus
 from xxgk.catalogue import Status
 from xxgk.parallel import JOBS_VARIABLE, MIN_PARALLEL
 
-pytestmark = pytest.mark.heavy(16)  # CPU seconds, about: started first (tests/conftest.py)
+pytestmark = pytest.mark.heavy(9)  # CPU seconds, about: started first (tests/conftest.py)
 
 FILES = MIN_PARALLEL + 8  # enough that two workers start (parallel.jobs_wanted); more only costs time
 BROKEN = "99999_坏文件.xlsx"

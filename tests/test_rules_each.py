@@ -16,7 +16,7 @@ from xxgk.model import FormData
 from xxgk.rules import load_rules
 from xxgk.samples import cover_values, fill_totals, table_values
 
-pytestmark = pytest.mark.heavy(15)  # CPU seconds, about: started first (tests/conftest.py)
+pytestmark = pytest.mark.heavy(3)  # CPU seconds, about: started first (tests/conftest.py)
 
 RULES = load_rules()
 YEAR = {"2021": 2024, "2019": 2020}

@@ -27,7 +27,7 @@ from xxgk.rules import compilable, load_rules, live_checks_for
 from xxgk.template import build_workbook
 from xxgk.template.checks import COL, CHECKS_NAME
 
-pytestmark = pytest.mark.heavy(26)  # CPU seconds, about: started first (tests/conftest.py)
+pytestmark = pytest.mark.heavy(14)  # CPU seconds, about: started first (tests/conftest.py)
 
 RULES = load_rules()
 FAILING = {CheckStatus.FAILED, CheckStatus.PENDING, CheckStatus.EXPLAINED}

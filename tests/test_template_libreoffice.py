@@ -21,7 +21,7 @@ import libreoffice as lo
 from consolidate_support import named_texts
 from template_support import build, load, names
 
-pytestmark = [pytest.mark.libreoffice, pytest.mark.heavy(20)]
+pytestmark = [pytest.mark.libreoffice, pytest.mark.heavy(9)]
 
 
 def _random_inputs(fmt, rng: random.Random) -> dict:

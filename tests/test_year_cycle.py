@@ -25,7 +25,7 @@ from xxgk.samples import cover_values, with_faults
 from xxgk.template import build_workbook
 from xxgk.tidy import HEADINGS
 
-pytestmark = pytest.mark.heavy(14)  # CPU seconds, about: started first (tests/conftest.py)
+pytestmark = pytest.mark.heavy(7)  # CPU seconds, about: started first (tests/conftest.py)
 
 FMT = get_format("2021")
 HOSTILE = '=HYPERLINK("http://x","点我")'
