@@ -7,9 +7,6 @@ line of tab-separated cells.
 from __future__ import annotations
 
 import hashlib
-import os
-import subprocess
-import tempfile
 from pathlib import Path
 from typing import Sequence
 
@@ -109,15 +106,4 @@ def html_to_xlsx(files: Sequence[Path], outdir: Path, profile: Path) -> list[Pat
     Calc lays each <table> out on its grid honouring rowspan/colspan (merged cells),
     so it checks the export's geometry with an HTML reader that is not ours.
     """
-    files = [Path(f).resolve() for f in files]
-    outdir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="xxgk-lo-") as scratch:
-        command = [lo.soffice() or "soffice", f"-env:UserInstallation={lo.make_profile(profile).resolve().as_uri()}",
-                   "--headless", "--norestore", "--nologo", "--infilter=calc_HTML_WebQuery",
-                   "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(outdir), *map(str, files)]
-        env = {**os.environ, "HOME": scratch, "SAL_USE_VCLPLUGIN": "svp"}
-        result = subprocess.run(command, capture_output=True, text=True, timeout=lo.TIMEOUT, env=env)
-    outputs = [outdir / f"{f.stem}.xlsx" for f in files]
-    if result.returncode != 0 or not all(p.exists() for p in outputs):
-        raise RuntimeError(f"soffice failed (exit {result.returncode}):\n{result.stdout}\n{result.stderr}")
-    return outputs
+    return lo.convert(files, "xlsx:Calc MS Excel 2007 XML", outdir, profile, infilter="calc_HTML_WebQuery")

@@ -44,13 +44,14 @@ def make_profile(folder: str | os.PathLike) -> Path:
 
 
 def convert(files: Sequence[str | os.PathLike], target: str, outdir: str | os.PathLike,
-            profile: str | os.PathLike | None = None) -> list[Path]:
+            profile: str | os.PathLike | None = None, infilter: str | None = None) -> list[Path]:
     """Convert ``files`` with one soffice call; returns the outputs in input order.
 
-    ``target`` is a --convert-to argument such as ``xlsx:Calc MS Excel 2007 XML`` or ``pdf`` (no shell: no quotes).
+    ``target`` is a --convert-to argument such as ``xlsx:Calc MS Excel 2007 XML`` or ``pdf`` (no shell: no quotes);
+    ``infilter`` an --infilter= one (the import filter, e.g. calc_HTML_WebQuery: web pages opened by Calc).
     Input names must be distinct (outputs are named after them) and outside ``outdir``.
     """
-    files, outdir, result = _run(files, target, outdir, profile)
+    files, outdir, result = _run(files, target, outdir, profile, infilter)
     extension = target.split(":")[0]
     outputs = [outdir / f"{f.stem}.{extension}" for f in files]
     _check(result, [p.name for p in outputs if not p.exists()])
@@ -84,14 +85,15 @@ def sheet_texts(files: Sequence[str | os.PathLike], outdir: str | os.PathLike,
     return found
 
 
-def _run(files, target: str, outdir, profile) -> tuple[list[Path], Path, subprocess.CompletedProcess]:
+def _run(files, target: str, outdir, profile, infilter: str | None = None
+         ) -> tuple[list[Path], Path, subprocess.CompletedProcess]:
     files = [Path(f).resolve() for f in files]
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     if len({f.stem for f in files}) != len(files):
         raise ValueError("input file names must be distinct")
-    server = _server(profile, files, target)
-    result = server.convert(files, target, outdir) if server is not None else None
+    server = _server(profile, files, target, infilter)
+    result = server.convert(files, target, outdir, infilter) if server is not None else None
     if result is not None:
         return files, outdir, result
     with tempfile.TemporaryDirectory(prefix="xxgk-lo-") as scratch:
@@ -99,7 +101,7 @@ def _run(files, target: str, outdir, profile) -> tuple[list[Path], Path, subproc
         if not (home / "user" / "registrymodifications.xcu").exists():
             make_profile(home)
         command = [soffice() or "soffice", f"-env:UserInstallation={home.resolve().as_uri()}", "--headless",
-                   "--norestore", "--nologo", "--convert-to", target, "--outdir", str(outdir), *map(str, files)]
+                   "--norestore", "--nologo", *([f"--infilter={infilter}"] if infilter else []), "--convert-to", target, "--outdir", str(outdir), *map(str, files)]
         env = {**os.environ, "HOME": scratch, "SAL_USE_VCLPLUGIN": "svp"}
         result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, env=env)
     return files, outdir, result
@@ -118,11 +120,13 @@ SERVER_SCRIPT = Path(__file__).with_name("lo_server.py")
 SERVER_INPUTS = {".xlsx", ".xlsm", ".xls", ".ods"}
 DEFAULT_FILTERS = {"xlsx": "Calc MS Excel 2007 XML", "xls": "MS Excel 97", "ods": "calc8", "pdf": "calc_pdf_Export",
                    "csv": "Text - txt - csv (StarCalc)"}
+CALC_IMPORTS = {"calc_HTML_WebQuery"}  # import filters that open a file as a spreadsheet
 _SERVERS: dict[Path, "_Server | None"] = {}
 
 
-def _server(profile, files: list[Path], target: str) -> "_Server | None":
-    if profile is None or not files or any(f.suffix.lower() not in SERVER_INPUTS for f in files):
+def _server(profile, files: list[Path], target: str, infilter: str | None) -> "_Server | None":
+    inputs = SERVER_INPUTS | ({".html", ".htm"} if infilter in CALC_IMPORTS else set())
+    if profile is None or not files or any(f.suffix.lower() not in inputs for f in files):
         return None
     if target.split(":", 1)[0] not in DEFAULT_FILTERS or soffice() is None:
         return None
@@ -165,13 +169,14 @@ class _Server:
     def alive(self) -> bool:
         return self.process.poll() is None
 
-    def convert(self, files: list[Path], target: str, outdir: Path) -> subprocess.CompletedProcess | None:
+    def convert(self, files: list[Path], target: str, outdir: Path,
+                infilter: str | None = None) -> subprocess.CompletedProcess | None:
         """As soffice --convert-to would (returncode 0, or 1 with the reasons in stdout); None when the
         office is gone (the caller then runs soffice --convert-to)."""
         extension, _, rest = target.partition(":")
         filter_name, _, options = rest.partition(":")
         request = {"files": [str(f) for f in files], "outdir": str(outdir.resolve()), "extension": extension,
-                   "filter": filter_name or DEFAULT_FILTERS[extension], "options": options}
+                   "filter": filter_name or DEFAULT_FILTERS[extension], "options": options, "infilter": infilter or ""}
         try:
             self.process.stdin.write(json.dumps(request, ensure_ascii=False) + "\n")
             self.process.stdin.flush()

@@ -6,8 +6,8 @@ test's own Python:
     python3 lo_server.py SOFFICE PROFILE_URI
 
 It starts ``soffice --headless --accept=...`` with that profile, then reads one JSON request a line on
-stdin — {"files": [...], "filter": ..., "options": ..., "outdir": ..., "extension": ...} — and for each file
-does what ``soffice --convert-to EXTENSION:FILTER:OPTIONS`` does: load it hidden (formulas recalculated
+stdin — {"files": [...], "filter": ..., "options": ..., "outdir": ..., "extension": ..., "infilter": ...} — and for
+each file does what ``soffice [--infilter=INFILTER] --convert-to EXTENSION:FILTER:OPTIONS`` does: load it hidden (formulas recalculated
 on load, as the profile says), store it as OUTDIR/<stem>.EXTENSION with the filter, close it. It answers
 one JSON line: {"errors": [...]} (a file that could not be converted, and why), or {"dead": reason} when
 LibreOffice is gone (the caller then converts with soffice --convert-to). An empty line or end of input
@@ -68,7 +68,8 @@ def convert(desktop, request: dict) -> list[str]:
         store["FilterOptions"] = request["options"]
     for name in request["files"]:
         source = Path(name)
-        doc = desktop.loadComponentFromURL(source.as_uri(), "_blank", 0, props(Hidden=True))
+        load = {"Hidden": True, **({"FilterName": request["infilter"]} if request.get("infilter") else {})}
+        doc = desktop.loadComponentFromURL(source.as_uri(), "_blank", 0, props(**load))
         if doc is None:
             errors.append(f"{source}: LibreOffice could not load it")
             continue
