@@ -101,7 +101,8 @@ def _run(files, target: str, outdir, profile, infilter: str | None = None
         if not (home / "user" / "registrymodifications.xcu").exists():
             make_profile(home)
         command = [soffice() or "soffice", f"-env:UserInstallation={home.resolve().as_uri()}", "--headless",
-                   "--norestore", "--nologo", *([f"--infilter={infilter}"] if infilter else []), "--convert-to", target, "--outdir", str(outdir), *map(str, files)]
+                   "--norestore", "--nologo", *([f"--infilter={infilter}"] if infilter else []),
+                   "--convert-to", target, "--outdir", str(outdir), *map(str, files)]
         env = {**os.environ, "HOME": scratch, "SAL_USE_VCLPLUGIN": "svp"}
         result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, env=env)
     return files, outdir, result
@@ -188,7 +189,8 @@ class _Server:
             self.close()
             return None
         errors = answer["errors"]
-        return subprocess.CompletedProcess(["lo_server.py", *map(str, files)], 1 if errors else 0, "\n".join(errors), "")
+        return subprocess.CompletedProcess(["lo_server.py", *map(str, files)], 1 if errors else 0,
+                                           "\n".join(errors), "")
 
     def close(self) -> None:
         if self.alive():

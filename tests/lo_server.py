@@ -6,12 +6,13 @@ test's own Python:
     python3 lo_server.py SOFFICE PROFILE_URI
 
 It starts ``soffice --headless --accept=...`` with that profile, then reads one JSON request a line on
-stdin — {"files": [...], "filter": ..., "options": ..., "outdir": ..., "extension": ..., "infilter": ...} — and for
-each file does what ``soffice [--infilter=INFILTER] --convert-to EXTENSION:FILTER:OPTIONS`` does: load it hidden (formulas recalculated
-on load, as the profile says), store it as OUTDIR/<stem>.EXTENSION with the filter, close it. It answers
-one JSON line: {"errors": [...]} (a file that could not be converted, and why), or {"dead": reason} when
-LibreOffice is gone (the caller then converts with soffice --convert-to). An empty line or end of input
-ends LibreOffice and this script. Starting soffice costs ~1 s of CPU; a test process starts it once.
+stdin — {"files": [...], "filter": ..., "options": ..., "outdir": ..., "extension": ..., "infilter": ...} —
+and for each file does what ``soffice [--infilter=INFILTER] --convert-to EXTENSION:FILTER:OPTIONS`` does:
+load it hidden (formulas recalculated on load, as the profile says), store it as OUTDIR/<stem>.EXTENSION
+with the filter, close it. It answers one JSON line: {"errors": [...]} (a file that could not be converted,
+and why), or {"dead": reason} when LibreOffice is gone (the caller then converts with soffice
+--convert-to). An empty line or end of input ends LibreOffice and this script. Starting soffice costs
+~1 s of CPU; a test process starts it once.
 """
 from __future__ import annotations
 
