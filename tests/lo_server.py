@@ -108,16 +108,21 @@ def main(argv: list[str]) -> int:
             if "dead" in answer:
                 break
     finally:
-        try:
-            desktop.terminate()
-        except Exception:
-            pass
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_office(process, desktop)
     return 0
+
+
+def stop_office(process, desktop) -> None:
+    """Ask LibreOffice to quit; kill it when it has not gone within 30 s."""
+    try:
+        desktop.terminate()
+    except Exception:
+        pass
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 if __name__ == "__main__":

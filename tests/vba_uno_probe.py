@@ -14,49 +14,12 @@ its one argument, or the error it raised.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
-import time
-import uuid
 from pathlib import Path
 
-import uno  # noqa: F401 - sets up the pyuno bridge
-from com.sun.star.beans import PropertyValue
-from com.sun.star.connection import NoConnectException
+from lo_server import props, start_office, stop_office  # beside this script, as the conversions start it
 
 ALWAYS_EXECUTE_NO_WARN = 4
-
-
-def props(**values):
-    out = []
-    for name, value in values.items():
-        prop = PropertyValue()
-        prop.Name, prop.Value = name, value
-        out.append(prop)
-    return tuple(out)
-
-
-def start_office(profile: Path):
-    pipe = f"xxgk_vba_{uuid.uuid4().hex}"
-    process = subprocess.Popen([
-        "soffice", "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
-        f"-env:UserInstallation={profile.resolve().as_uri()}",
-        f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
-    ], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    local = uno.getComponentContext()
-    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-            break
-        except NoConnectException:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise
-            time.sleep(0.2)
-    desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
-    return process, desktop
 
 
 def probe(desktop, path: Path, macro: str, sheet: str) -> dict:
@@ -87,18 +50,11 @@ def probe(desktop, path: Path, macro: str, sheet: str) -> dict:
 
 def main(argv: list[str]) -> int:
     profile, macro, sheet, *files = argv
-    process, desktop = start_office(Path(profile))
+    process, desktop = start_office("soffice", Path(profile).resolve().as_uri())
     try:
         results = [probe(desktop, Path(f), macro, sheet) for f in files]
     finally:
-        try:
-            desktop.terminate()
-        except Exception:
-            pass
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_office(process, desktop)
     json.dump(results, sys.stdout, ensure_ascii=False)
     return 0
 
