@@ -35,7 +35,7 @@ from typing import Callable, Collection, Iterator, TypeVar
 
 from .. import speed
 from ..parallel import fork_is_safe
-from ..readers.package import XML_SUFFIXES, XmlCheck
+from ..readers.package import XML_SUFFIXES, XmlCheck, part_problem
 from .spool import BUFFER
 from .zipout import Compressed, ZipWriter
 
@@ -77,16 +77,11 @@ def splice(data: bytes, target: Path, parts: dict[str, Part],
 
 
 def _parsed_as_they_are(source: zipfile.ZipFile, made: Collection[str]) -> dict[str, int]:
-    """The CRC-32 of each XML member copied from ``source`` as it is, which parses well-formed."""
-    proven = {}
-    for info in source.infolist():
-        if info.filename not in made and info.filename.lower().endswith(XML_SUFFIXES):
-            xml = source.read(info)
-            check = XmlCheck()
-            check.feed(xml)
-            if check.problem() is None:
-                proven[info.filename] = zlib.crc32(xml)
-    return proven
+    """The CRC-32 of each XML member copied from ``source`` as it is, which parses well-formed
+    (zipfile checked the bytes parsed against that CRC as it read them)."""
+    return {info.filename: info.CRC for info in source.infolist()
+            if info.filename not in made and info.filename.lower().endswith(XML_SUFFIXES)
+            and part_problem(source, info) is None}
 
 
 def _write(source: zipfile.ZipFile, target: Path, made: dict[str, Compressed]) -> None:

@@ -5,8 +5,9 @@ XlsxWriter writes each sheet's header and *probe* rows (one cell per style the
 rows use, so the style ids are XlsxWriter's own and styles.xml numbers them as
 the plain writer would); ``write_streamed`` then copies the workbook into the
 output with the probes replaced by the real rows (``assemble.splice``), 分单位明细
-in a child process meanwhile (made and parsed, it is about half the work). The rows are those the plain writer
-writes, cell for cell (tests/test_modes.py compares the two files).
+in a child process meanwhile (made and parsed, it is about half the work). The
+rows are those the plain writer writes, cell for cell (tests/test_modes.py
+compares the two files).
 """
 from __future__ import annotations
 
@@ -72,5 +73,5 @@ def write_streamed(sheets: StreamedSheets, data: bytes, target: Path) -> dict[st
     if sheets.finding_stream is not None:
         parts[member[SHEET_FINDINGS]] = sheets.finding_stream.sheet
     return splice(data, target, parts,
-           lambda: {rels: lambda _xml, out: status.relationships(out)} if status.linked else {},
-           aside={member[SHEET_DETAIL]}, what=ASIDE)  # made in a second process meanwhile
+                  lambda: {rels: lambda _xml, out: status.relationships(out)} if status.linked else {},
+                  aside={member[SHEET_DETAIL]}, what=ASIDE)  # made in a second process meanwhile

@@ -73,7 +73,7 @@ def package_problem(path: str | os.PathLike, proven: Mapping[str, int] | None = 
                 if proven.get(info.filename) == info.CRC:
                     _read_back(archive, info)
                     continue
-                problem = _part_problem(archive, info)
+                problem = part_problem(archive, info)
                 if problem:
                     return f"部件 {info.filename} {problem}"
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as err:
@@ -87,7 +87,8 @@ def _read_back(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
             pass
 
 
-def _part_problem(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
+def part_problem(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
+    """What is wrong with one XML part of ``archive`` (Chinese), or None when it is well-formed."""
     check = XmlCheck()
     with archive.open(info) as stream:
         while chunk := stream.read(CHUNK):
